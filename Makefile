@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# netns-core: build, boot and judge the patched 6.12 kernel.
+#
+#   make run     install what is needed, build (configs/run.config), boot
+#                QEMU and play the demo
+#   make check   build the debug kernel (configs/test.config), boot it and
+#                run every suite; ends with "N passed, N failed"
+#   make shell   boot the run kernel to an interactive shell
+#
+# Variables: KSRC_VERSION pins the linux-source-6.12 package version,
+# JOBS sets build parallelism, CHECK_TIMEOUT/RUN_TIMEOUT bound the guest.
+
+TOP      := $(CURDIR)
+BUILD    := $(TOP)/build
+TREE     := $(BUILD)/linux
+JOBS     ?= $(shell nproc)
+CHECK_TIMEOUT ?= 2400
+RUN_TIMEOUT   ?= 600
+
+export KSRC_VERSION KSRC_PKG
+
+GUEST_BIN := $(BUILD)/guest-bin
+SELFTESTS := tools/testing/selftests/net/netns-core
+KSFT_INC  := $(TREE)/tools/testing/selftests
+GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
+
+.PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
+	clean distclean
+
+all: check
+
+deps:
+	@bash scripts/deps.sh
+
+# The source tree is re-synced on every invocation: cheap, and it is what
+# makes an edit to one of our files rebuild incrementally.
+src: deps
+	@bash scripts/prepare-src.sh
+
+# kernel-<name>: configure build/out-<name> from the fragments and build it.
+define kernel_rule
+kernel-$(1): src
+	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-$(1) $(2)
+	@echo "make: building the $(1) kernel in build/out-$(1)"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-$(1) -j$(JOBS) bzImage
+endef
+$(eval $(call kernel_rule,run,configs/run.config))
+$(eval $(call kernel_rule,test,configs/run.config configs/test.config))
+
+# Static programs for the guest: our tools, our selftests and the upstream
+# selftest programs make check runs.
+guest-bin: src
+	@mkdir -p $(GUEST_BIN)/tools $(GUEST_BIN)/selftests $(GUEST_BIN)/upstream
+	@for t in guest/*.c; do \
+		gcc $(GUEST_CFLAGS) -o $(GUEST_BIN)/tools/$$(basename $$t .c) $$t || exit 1; \
+	done
+	@if [ -f $(SELFTESTS)/Makefile ]; then \
+		$(MAKE) -s -C $(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
+	fi
+	@gcc $(filter-out -D_GNU_SOURCE,$(GUEST_CFLAGS)) -o $(GUEST_BIN)/upstream/so_netns_cookie \
+		$(TREE)/tools/testing/selftests/net/so_netns_cookie.c
+
+$(BUILD)/initramfs.cpio.gz: guest-bin FORCE
+	@bash scripts/mkinitramfs.sh $@
+
+run: kernel-run $(BUILD)/initramfs.cpio.gz
+	@STREAM=1 bash scripts/boot.sh $(BUILD)/out-run/arch/x86/boot/bzImage \
+		$(BUILD)/initramfs.cpio.gz run $(BUILD)/log-run $(RUN_TIMEOUT); \
+	rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "demo: every step did what it said"; \
+	else echo "demo: FAILED (status $$rc); console log: build/log-run/console.log"; fi; \
+	exit $$rc
+
+shell: kernel-run $(BUILD)/initramfs.cpio.gz
+	@bash scripts/boot.sh $(BUILD)/out-run/arch/x86/boot/bzImage \
+		$(BUILD)/initramfs.cpio.gz shell $(BUILD)/log-shell
+
+check: kernel-test $(BUILD)/initramfs.cpio.gz
+	@echo "make: booting the test kernel (this takes a few minutes under emulation)"
+	@bash scripts/boot.sh $(BUILD)/out-test/arch/x86/boot/bzImage \
+		$(BUILD)/initramfs.cpio.gz check $(BUILD)/log-check $(CHECK_TIMEOUT); \
+	rc=$$?; \
+	[ $$rc -eq 0 ] || echo "make: guest status $$rc (console log: build/log-check/console.log)"; \
+	bash scripts/results.sh $(BUILD)/log-check && [ $$rc -eq 0 ]
+
+clean:
+	rm -rf $(BUILD)/out-* $(BUILD)/guest-bin $(BUILD)/initramfs* $(BUILD)/log-*
+
+distclean:
+	rm -rf $(BUILD)
+
+FORCE:

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh OUT.cpio.gz
+#
+# The guest's whole userspace: busybox-static, the host's iproute2 `ip` and
+# bash with the shared libraries they need, our static test programs and
+# guest scripts, and the upstream selftests `make check` runs.
+#
+# iproute2 lives at /usr/sbin/ip, ahead of busybox's directories in PATH.
+# The same goes for coreutils' test and [.
+# busybox's own `ip` applet is not installed, so a bare `ip` in bash is
+# always iproute2 (busybox sh may still prefer its applets: call /usr/sbin/ip).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+tree=$top/build/linux
+bin=$top/build/guest-bin
+stage=$top/build/initramfs
+
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,root,etc}
+mkdir -p "$stage/netns-core/bin" "$stage/netns-core/selftests" "$stage/netns-core/upstream"
+
+# busybox and its applets (except the ones we provide for real).
+cp /bin/busybox "$stage/bin/busybox"
+for applet in $(/bin/busybox --list-full); do
+	case "${applet##*/}" in
+	ip|bash|busybox|"["|test) continue ;;
+	esac
+	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+done
+
+# Dynamic programs from the host, with their libraries at the same paths.
+copy_with_libs() {
+	local prog=$1 dest=$2 lib
+	cp -L "$prog" "$stage/$dest"
+	for lib in $(ldd "$prog" | grep -oE '/[^ ]+'); do
+		mkdir -p "$stage/$(dirname "$lib")"
+		cp -L "$lib" "$stage/$lib"
+	done
+}
+copy_with_libs "$(command -v ip)" usr/sbin/ip
+copy_with_libs "$(command -v bash)" bin/bash
+# coreutils' test: busybox's claims root may write any file, while upstream's
+# netns-sysctl.sh asks the kernel (access(2)) about read-only sysctls.
+copy_with_libs /usr/bin/test usr/bin/test
+copy_with_libs "/usr/bin/[" "usr/bin/["
+
+echo 'root:x:0:0:root:/root:/bin/bash' > "$stage/etc/passwd"
+echo 'root:x:0:' > "$stage/etc/group"
+
+# Our guest programs and scripts.
+install -m 0755 "$top/guest/init" "$stage/init"
+install -m 0755 "$top"/guest/*.sh "$stage/netns-core/"
+install -m 0755 "$bin"/tools/* "$stage/netns-core/bin/"
+if [ -d "$bin/selftests" ]; then
+	install -m 0755 "$bin"/selftests/* "$stage/netns-core/selftests/"
+fi
+
+# Upstream selftests, from the unpacked tree.
+up=$tree/tools/testing/selftests/net
+install -m 0755 "$up/netns-name.sh" "$up/netns-sysctl.sh" "$up/lib.sh" \
+	"$stage/netns-core/upstream/"
+if [ -x "$bin/upstream/so_netns_cookie" ]; then
+	install -m 0755 "$bin/upstream/so_netns_cookie" "$stage/netns-core/upstream/"
+fi
+
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet --reproducible) | gzip -1 > "$out"

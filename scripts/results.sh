@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# results.sh LOGDIR
+#
+# Judge a `make check` run: one line per test from LOGDIR/results.log, then
+# a scan of the guest console for kernel reports (any of them fails the run
+# even when every test passed), then the summary line "N passed, N failed"
+# (", N skipped" when some were). Exit status 0 only when nothing failed.
+set -uo pipefail
+
+logdir=$1
+results=$logdir/results.log
+console=$logdir/console.log
+
+tr -d '\r' < "$results" | awk '
+function verdict(res, name) {
+	printf "%-4s %s\n", res, name
+	if (res == "PASS") pass++
+	else if (res == "SKIP") skip++
+	else fail++
+}
+/^=== SUITE / { suite = $3; kind = $4; seen = 0; bad = 0; next }
+/^=== END / {
+	rc = $4
+	if (kind == "script") {
+		if (rc == 0) verdict("PASS", suite)
+		else if (rc == 4) verdict("SKIP", suite)
+		else verdict("FAIL", suite " (exit status " rc ")")
+	} else if (!seen) {
+		verdict("FAIL", suite " (no results, exit status " rc ")")
+	} else if (kind == "ksft" && rc != 0 && !bad) {
+		verdict("FAIL", suite " (exit status " rc ")")
+	}
+	suite = ""
+	next
+}
+/^=== DONE/ { done = 1; next }
+suite == "" { next }
+# kselftest harness: results at column 0. KUnit: test cases one level in.
+(kind == "ksft" && /^(not )?ok [0-9]+ /) ||
+(kind == "kunit" && /^    (not )?ok [0-9]+ /) {
+	line = $0
+	sub(/^ +/, "", line)
+	res = (line ~ /^not ok/) ? "FAIL" : "PASS"
+	if (line ~ /# *SKIP/) res = "SKIP"
+	sub(/^(not )?ok [0-9]+ /, "", line)
+	sub(/ *#.*/, "", line)
+	verdict(res, suite ": " line)
+	seen = 1
+	if (res == "FAIL") bad = 1
+}
+END {
+	if (!done) verdict("FAIL", "guest did not finish the suite")
+	printf "%d %d %d\n", pass, fail, skip > "/dev/stderr"
+}' 2> "$logdir/counts"
+read -r pass fail skip < "$logdir/counts"
+
+# Kernel reports in the console log.
+reports='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
+reports+='possible circular locking|possible recursive locking|inconsistent lock state|'
+reports+='suspicious RCU usage|refcount_t:|ref_tracker:|unreferenced object|'
+reports+='suspected memory leak|blocked for more than|UBSAN:'
+if grep -nE "$reports" "$console" > "$logdir/reports" 2>/dev/null; then
+	echo "FAIL kernel reports in the guest log ($console):"
+	head -n 20 "$logdir/reports" | sed 's/^/     /'
+	fail=$((fail + 1))
+fi
+
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
