@@ -26,7 +26,7 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	clean distclean
+	lint clean distclean
 
 all: check
 
@@ -58,7 +58,7 @@ guest-bin: src
 	@if [ -f $(SELFTESTS)/Makefile ]; then \
 		$(MAKE) -s -C $(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
 	fi
-	@gcc $(filter-out -D_GNU_SOURCE,$(GUEST_CFLAGS)) -o $(GUEST_BIN)/upstream/so_netns_cookie \
+	@gcc -O2 -static -o $(GUEST_BIN)/upstream/so_netns_cookie \
 		$(TREE)/tools/testing/selftests/net/so_netns_cookie.c
 
 $(BUILD)/initramfs.cpio.gz: guest-bin FORCE
@@ -83,6 +83,19 @@ check: kernel-test $(BUILD)/initramfs.cpio.gz
 	rc=$$?; \
 	[ $$rc -eq 0 ] || echo "make: guest status $$rc (console log: build/log-check/console.log)"; \
 	bash scripts/results.sh $(BUILD)/log-check && [ $$rc -eq 0 ]
+
+# Reviewer's checks on our own files: checkpatch --strict, and our net/
+# objects compiled with W=1 in the test build directory.
+OUR_C := $(shell find include net -name '*.[ch]' 2>/dev/null)
+OUR_OBJ := $(patsubst %.c,%.o,$(filter net/%.c,$(OUR_C)))
+
+lint: src
+	@$(TREE)/scripts/checkpatch.pl --no-tree --strict --terse -f \
+		$(OUR_C) $(shell find $(SELFTESTS) guest -name '*.[ch]')
+	@if [ -n "$(OUR_OBJ)" ]; then \
+		bash scripts/kconfig.sh $(TREE) $(BUILD)/out-test configs/run.config configs/test.config && \
+		$(MAKE) -s -C $(TREE) O=$(BUILD)/out-test W=1 $(OUR_OBJ); \
+	fi
 
 clean:
 	rm -rf $(BUILD)/out-* $(BUILD)/guest-bin $(BUILD)/initramfs* $(BUILD)/log-*

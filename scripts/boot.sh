@@ -18,7 +18,9 @@ mem=${QEMU_MEM:-2G}
 extra=${KERNEL_CMDLINE_EXTRA:-}
 mkdir -p "$logdir"
 
-cmdline="console=ttyS0 panic=-1 oops=panic kasan_multi_shot netns_core.mode=$mode $extra"
+# tsc=reliable: under emulation the clocksource watchdog sees skew against
+# the emulated HPET and would demote the TSC to a coarse clock mid-run.
+cmdline="console=ttyS0 tsc=reliable panic=-1 oops=panic kasan_multi_shot netns_core.mode=$mode $extra"
 qemu=(qemu-system-x86_64 -machine pc -smp 2 -m "$mem" -no-reboot
 	-display none -monitor none -nodefaults
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -55,9 +55,8 @@ echo 'root:x:0:' > "$stage/etc/group"
 install -m 0755 "$top/guest/init" "$stage/init"
 install -m 0755 "$top"/guest/*.sh "$stage/netns-core/"
 install -m 0755 "$bin"/tools/* "$stage/netns-core/bin/"
-if [ -d "$bin/selftests" ]; then
-	install -m 0755 "$bin"/selftests/* "$stage/netns-core/selftests/"
-fi
+find "$bin/selftests" -maxdepth 1 -type f -perm -u+x -exec \
+	install -m 0755 -t "$stage/netns-core/selftests/" {} + 2>/dev/null || true
 
 # Upstream selftests, from the unpacked tree.
 up=$tree/tools/testing/selftests/net

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers for the netns-core characterization selftests:
+ * a minimal rtnetlink client (with extended ACK support), network
+ * namespace, user namespace and process helpers.
+ *
+ * All helpers return 0 (or a non-negative value) on success and a
+ * negative errno on failure, unless documented otherwise.  They never
+ * call into the kselftest harness, so they can be used from forked
+ * children as well.
+ */
+#ifndef NETNS_UTIL_H
+#define NETNS_UTIL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/net_namespace.h>
+
+#define NSC_EXTACK_LEN		256
+#define NSC_POLL_TIMEOUT_MS	20000	/* wait for asynchronous cleanup */
+#define NSC_POLL_INTERVAL_MS	10
+#define NSC_NO_NSID		INT_MIN	/* attribute absent / not used */
+#define NSC_MAX_NETNS_SYSCTL	"/proc/sys/user/max_net_namespaces"
+
+/* ------------------------------------------------------------------ */
+/* rtnetlink                                                           */
+/* ------------------------------------------------------------------ */
+
+struct nsc_nl {
+	int fd;
+	uint32_t seq;
+	uint32_t portid;
+	/* NLMSGERR_ATTR_MSG of the last request, "" if none was sent */
+	char extack[NSC_EXTACK_LEN];
+};
+
+/* A netlink request under construction. */
+struct nsc_msg {
+	union {
+		struct nlmsghdr nlh;
+		char buf[4096];
+	};
+};
+
+/* Called for every reply message that is not an ACK/error/DONE. */
+typedef int (*nsc_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/* Open a NETLINK_ROUTE socket with NETLINK_EXT_ACK and NETLINK_CAP_ACK. */
+int nsc_nl_open(struct nsc_nl *nl);
+/* Same, but the socket is created inside the netns referred to by nsfd. */
+int nsc_nl_open_in(struct nsc_nl *nl, int nsfd);
+void nsc_nl_close(struct nsc_nl *nl);
+int nsc_nl_set_strict(struct nsc_nl *nl, bool on);
+int nsc_nl_join_group(struct nsc_nl *nl, unsigned int group);
+
+void nsc_msg_init(struct nsc_msg *m, uint16_t type, uint16_t flags,
+		  const void *hdr, size_t hdrlen);
+struct nlattr *nsc_attr_put(struct nsc_msg *m, uint16_t type,
+			    const void *data, size_t len);
+struct nlattr *nsc_attr_put_u32(struct nsc_msg *m, uint16_t type, uint32_t v);
+struct nlattr *nsc_attr_put_s32(struct nsc_msg *m, uint16_t type, int32_t v);
+struct nlattr *nsc_attr_put_str(struct nsc_msg *m, uint16_t type,
+				const char *s);
+struct nlattr *nsc_nest_start(struct nsc_msg *m, uint16_t type);
+void nsc_nest_end(struct nsc_msg *m, struct nlattr *nest);
+
+/* Fill tb[0..max] with the first attribute of each type (NULL if absent). */
+void nsc_parse_attrs(struct nlattr **tb, int max, const void *data, int len);
+/* Parse the attributes following a family header of hdrlen bytes. */
+void nsc_parse_msg(struct nlattr **tb, int max, const struct nlmsghdr *nlh,
+		   size_t hdrlen);
+int32_t nsc_attr_s32(const struct nlattr *nla);
+uint32_t nsc_attr_u32(const struct nlattr *nla);
+const char *nsc_attr_str(const struct nlattr *nla);
+
+/*
+ * Send a request and process the answer.  Non-dump requests get NLM_F_ACK
+ * and the kernel's ACK/error is returned (0 or -errno).  Dump requests
+ * (NLM_F_DUMP) return the NLMSG_DONE status.  The extack message, if any,
+ * is copied to nl->extack.  cb is called for every data message; a negative
+ * return from cb is returned after the answer has been fully consumed.
+ */
+int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
+		void *arg);
+
+/*
+ * Wait for an unsolicited message (e.g. a multicast notification) for which
+ * match() returns > 0.  Returns 1 if found, 0 on timeout, -errno on error.
+ */
+int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
+		    void *arg);
+
+/* ------------------------------------------------------------------ */
+/* links                                                               */
+/* ------------------------------------------------------------------ */
+
+struct nsc_link {
+	int ifindex;
+	unsigned int flags;
+	char name[IFNAMSIZ];
+	int link;		/* IFLA_LINK, 0 if absent */
+	int link_netnsid;	/* IFLA_LINK_NETNSID, NSC_NO_NSID if absent */
+	int target_netnsid;	/* IFLA_TARGET_NETNSID, NSC_NO_NSID if absent */
+};
+
+/*
+ * ns_attr selects how a namespace is referenced: 0 (the socket's own
+ * netns), IFLA_NET_NS_FD, IFLA_NET_NS_PID or IFLA_TARGET_NETNSID.
+ */
+int nsc_link_add(struct nsc_nl *nl, const char *name, const char *kind,
+		 uint16_t ns_attr, uint32_t ns_val);
+/*
+ * Create a "dummy" device.  If the dummy driver is not available (e.g. a
+ * host kernel without CONFIG_DUMMY) an (equally inert) bridge is created
+ * instead; the tests only rely on the device's existence.
+ */
+int nsc_dummy_add(struct nsc_nl *nl, const char *name);
+/* veth pair; peer placed according to peer_ns_attr/peer_ns_val. */
+int nsc_veth_add(struct nsc_nl *nl, const char *name, const char *peer,
+		 uint16_t peer_ns_attr, uint32_t peer_ns_val);
+int nsc_link_del(struct nsc_nl *nl, int ifindex);
+int nsc_link_set_up(struct nsc_nl *nl, int ifindex, bool up);
+/*
+ * Move a link to another netns; newname (IFLA_IFNAME) may be NULL,
+ * new_ifindex (IFLA_NEW_IFINDEX) 0.
+ */
+int nsc_link_set_netns(struct nsc_nl *nl, int ifindex, uint16_t ns_attr,
+		       uint32_t ns_val, const char *newname, int new_ifindex);
+/* Look a link up by name (ifindex 0) or index.  -ENODEV if absent. */
+int nsc_link_get(struct nsc_nl *nl, const char *name, int ifindex,
+		 struct nsc_link *out);
+/* Index of the named link, or -errno. */
+int nsc_link_index(struct nsc_nl *nl, const char *name);
+/*
+ * Dump links (of the socket's netns, or of target_nsid unless it is
+ * NSC_NO_NSID).  Returns the number of links found (may exceed max; only
+ * max are stored) or -errno.
+ */
+int nsc_link_dump(struct nsc_nl *nl, int target_nsid, struct nsc_link *links,
+		  int max);
+/* 1 if a link with that name is in the dump, 0 if not, -errno on error. */
+int nsc_link_dump_has(struct nsc_nl *nl, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* nsid                                                                */
+/* ------------------------------------------------------------------ */
+
+/* RTM_NEWNSID: ref_attr is NETNSA_FD or NETNSA_PID. */
+int nsc_nsid_new(struct nsc_nl *nl, uint16_t ref_attr, uint32_t ref,
+		 int nsid);
+/*
+ * RTM_GETNSID: ref_attr is NETNSA_FD, NETNSA_PID or NETNSA_NSID;
+ * target_nsid is NSC_NO_NSID or a NETNSA_TARGET_NSID value.  *nsid gets
+ * NETNSA_NSID, *current_nsid (may be NULL) gets NETNSA_CURRENT_NSID or
+ * NSC_NO_NSID if absent.
+ */
+int nsc_nsid_get(struct nsc_nl *nl, uint16_t ref_attr, uint32_t ref,
+		 int target_nsid, int *nsid, int *current_nsid);
+
+struct nsc_nsid_entry {
+	int nsid;
+	int current_nsid;	/* NSC_NO_NSID if absent */
+};
+
+/* Dump nsids; returns number of entries (stores up to max) or -errno. */
+int nsc_nsid_dump(struct nsc_nl *nl, int target_nsid,
+		  struct nsc_nsid_entry *ents, int max);
+
+/* ------------------------------------------------------------------ */
+/* namespaces                                                          */
+/* ------------------------------------------------------------------ */
+
+/* fd for the caller's current netns. */
+int nsc_netns_self(void);
+/*
+ * Create a new network namespace and return an fd referring to it; the
+ * caller stays in its current netns (and must be allowed to setns back).
+ */
+int nsc_netns_new(void);
+int nsc_netns_enter(int nsfd);
+/* Inode number of an fd / path, 0 on error. */
+ino_t nsc_fd_ino(int fd);
+ino_t nsc_path_ino(const char *path);
+/* Inode of the caller's current netns. */
+ino_t nsc_netns_ino(void);
+/* SO_NETNS_COOKIE of a socket / of the caller's current netns. */
+int nsc_sock_cookie(int sock, uint64_t *cookie);
+int nsc_netns_cookie(uint64_t *cookie);
+
+/*
+ * Enter a new user namespace mapping uid/gid 0 to 0 (works for real
+ * root).  Irreversible: use in a disposable process.
+ */
+int nsc_userns_enter_root(void);
+/* Drop a capability from the effective/permitted/inheritable sets. */
+int nsc_drop_cap(int cap);
+
+/* ------------------------------------------------------------------ */
+/* processes                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef int (*nsc_child_fn)(void *arg);
+
+/*
+ * A helper process: it unshares unshare_flags (if any), runs setup (if
+ * any) and then stays alive until nsc_child_stop() (SIGKILL).  setup
+ * returns 0 or a positive errno, which nsc_child_start() returns negated.
+ */
+struct nsc_child {
+	pid_t pid;
+};
+
+int nsc_child_start(struct nsc_child *c, int unshare_flags,
+		    nsc_child_fn setup, void *arg);
+/* Stop (kill) the child; 0 if it was still alive, else its status. */
+int nsc_child_stop(struct nsc_child *c);
+/*
+ * Run fn in a forked child and wait for it.  Returns fn's return value
+ * (truncated to 0..255), 256 + signal if killed, or -errno.
+ */
+int nsc_run_child(nsc_child_fn fn, void *arg);
+/* Shared (MAP_SHARED) zeroed memory for communicating with children. */
+void *nsc_shared_alloc(size_t size);
+void nsc_shared_free(void *p, size_t size);
+
+int nsc_send_fd(int sock, int fd);
+int nsc_recv_fd(int sock);
+
+/* ------------------------------------------------------------------ */
+/* files, time                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Read a (small) file into buf, NUL-terminated; returns length or -errno. */
+ssize_t nsc_read_file(const char *path, char *buf, size_t len);
+int nsc_write_file(const char *path, const char *s);
+int nsc_read_long(const char *path, long *val);
+int nsc_write_long(const char *path, long val);
+/* 1 if a /proc/net/dev style file lists the interface, 0 if not. */
+int nsc_proc_net_dev_has(const char *path, const char *ifname);
+
+uint64_t nsc_now_ms(void);
+void nsc_sleep_ms(unsigned int ms);
+
+/*
+ * Evaluate cond every NSC_POLL_INTERVAL_MS until it is true or timeout_ms
+ * expired; yields the last value of cond.
+ */
+#define NSC_POLL(cond, timeout_ms) ({					\
+	uint64_t __nsc_end = nsc_now_ms() + (timeout_ms);		\
+	bool __nsc_ok;							\
+	while (!(__nsc_ok = (cond)) && nsc_now_ms() < __nsc_end)	\
+		nsc_sleep_ms(NSC_POLL_INTERVAL_MS);			\
+	__nsc_ok;							\
+})
+
+#endif /* NETNS_UTIL_H */
