@@ -11,6 +11,7 @@
 # Variables: KSRC_VERSION pins the linux-source-6.12 package version,
 # JOBS sets build parallelism, CHECK_TIMEOUT/RUN_TIMEOUT bound the guest.
 
+SHELL    := /bin/bash
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
 TREE     := $(BUILD)/linux
@@ -26,7 +27,7 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	lint clean distclean
+	compat lint clean distclean
 
 all: check
 
@@ -48,15 +49,28 @@ endef
 $(eval $(call kernel_rule,run,configs/run.config))
 $(eval $(call kernel_rule,test,configs/run.config configs/test.config))
 
-# Static programs for the guest: our tools, our selftests and the upstream
-# selftest programs make check runs.
+# A broad networking config (netfilter, IPVS, SCTP, MPLS, tunnels, OVS,
+# bonding, netdevsim, CAN...) must compile against our core. Not booted.
+compat: src
+	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-compat configs/run.config configs/compat.config
+	@echo "make: building the compat kernel and modules in build/out-compat"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-compat -j$(JOBS) bzImage modules 2>&1 | \
+		tee $(BUILD)/compat.log; test $${PIPESTATUS[0]} -eq 0
+	@if grep -E '(include/net/net_namespace.h|include/net/netns/generic.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h).*(warning|error)' \
+		$(BUILD)/compat.log; then echo "make: warnings from netns-core files"; exit 1; fi
+	@echo "make: compat build OK"
+
+# Static programs for the guest: our tools, our selftests (from the copy in
+# the tree, as synced when this make started) and the upstream selftest
+# programs make check runs.
 guest-bin: src
+	@rm -rf $(GUEST_BIN)/selftests
 	@mkdir -p $(GUEST_BIN)/tools $(GUEST_BIN)/selftests $(GUEST_BIN)/upstream
 	@for t in guest/*.c; do \
 		gcc $(GUEST_CFLAGS) -o $(GUEST_BIN)/tools/$$(basename $$t .c) $$t || exit 1; \
 	done
-	@if [ -f $(SELFTESTS)/Makefile ]; then \
-		$(MAKE) -s -C $(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
+	@if [ -f $(TREE)/$(SELFTESTS)/Makefile ]; then \
+		$(MAKE) -s -C $(TREE)/$(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
 	fi
 	@gcc -O2 -static -o $(GUEST_BIN)/upstream/so_netns_cookie \
 		$(TREE)/tools/testing/selftests/net/so_netns_cookie.c

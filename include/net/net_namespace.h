@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network namespaces: struct net, its reference counts, the list of live
+ * namespaces and the pernet_operations registry.
+ */
+#ifndef __NET_NET_NAMESPACE_H
+#define __NET_NET_NAMESPACE_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/spinlock.h>
+#include <linux/sysctl.h>
+#include <linux/uidgid.h>
+
+#include <net/flow.h>
+#include <net/netns/core.h>
+#include <net/netns/mib.h>
+#include <net/netns/unix.h>
+#include <net/netns/packet.h>
+#include <net/netns/ipv4.h>
+#include <net/netns/ipv6.h>
+#include <net/netns/nexthop.h>
+#include <net/netns/ieee802154_6lowpan.h>
+#include <net/netns/sctp.h>
+#include <net/netns/netfilter.h>
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+#include <net/netns/conntrack.h>
+#endif
+#if IS_ENABLED(CONFIG_NF_FLOW_TABLE)
+#include <net/netns/flow_table.h>
+#endif
+#include <net/netns/nftables.h>
+#include <net/netns/xfrm.h>
+#include <net/netns/mpls.h>
+#include <net/netns/can.h>
+#include <net/netns/xdp.h>
+#include <net/netns/smc.h>
+#include <net/netns/bpf.h>
+#include <net/netns/mctp.h>
+#include <net/net_trackers.h>
+#include <linux/ns_common.h>
+#include <linux/idr.h>
+#include <linux/skbuff.h>
+#include <linux/notifier.h>
+#include <linux/xarray.h>
+
+struct user_namespace;
+struct proc_dir_entry;
+struct net_device;
+struct sock;
+struct ctl_table_header;
+struct net_generic;
+struct uevent_sock;
+struct netns_ipvs;
+struct bpf_prog;
+
+#define NETDEV_HASHBITS    8
+#define NETDEV_HASHENTRIES BIT(NETDEV_HASHBITS)
+
+/*
+ * Locking rules of the namespace core, outermost lock first:
+ *
+ *   pernet_ops_rwsem -> RTNL (rtnl_mutex) -> net_rwsem
+ *   pernet_ops_rwsem -> nsid retire mutex (net/core/net_nsid.c)
+ *   owner's net->nsids.lock -> named namespace's net->nsids.name_lock
+ *
+ * pernet_ops_rwsem: protects the pernet_operations list, the generic
+ *	pointer id allocator and each namespace's generic array while it is
+ *	being filled in.  Namespace creation and the cleanup worker hold it
+ *	for reading, so unrelated namespaces are created in parallel and
+ *	pernet methods must do their own locking.  Registration and
+ *	unregistration of pernet_operations hold it for writing, which
+ *	excludes creation and destruction: net_namespace_list is then stable.
+ *
+ * RTNL: taken by the core only around the exit_rtnl()/exit_batch_rtnl()
+ *	stage of a teardown, inside pernet_ops_rwsem.
+ *
+ * net_rwsem: held for writing while a namespace is linked into or
+ *	unlinked from net_namespace_list; nests inside RTNL.
+ *
+ * net_namespace_list may be walked with for_each_net() while holding
+ * net_rwsem (read or write) or pernet_ops_rwsem for writing, and with
+ * for_each_net_rcu() under rcu_read_lock().  An RCU walker may meet a
+ * namespace whose last reference is gone: it must take a reference with
+ * maybe_get_net() and skip the namespace when that fails.
+ *
+ * nsids.lock (per namespace, BH-safe spinlock): protects the namespace's
+ *	own nsid tables (ids it gives to peers) against writers; readers
+ *	use RCU.  nsids.name_lock (per namespace, BH-safe spinlock): protects
+ *	the list of nsid assignments that name this namespace as the peer.
+ *	Both may be taken from atomic context (peernet2id_alloc() is called
+ *	with GFP_ATOMIC from netlink fill paths).
+ */
+
+/**
+ * struct netns_nsids - nsid bookkeeping of one namespace
+ * @lock: serialises writers of @by_id, @by_peer and @closed
+ * @by_id: nsid -> assignment, ids this namespace gives to its peers
+ * @by_peer: peer's @key -> assignment, the reverse map of @by_id
+ * @name_lock: protects @named_by and @closed
+ * @named_by: assignments in other (or this) namespace naming this one
+ * @key: small integer unique among allocated namespaces, index of
+ *	@by_peer in the tables of namespaces that name this one
+ * @closed: no new assignment may involve this namespace any more
+ *
+ * The assignment objects are private to net/core/net_nsid.c.
+ */
+struct netns_nsids {
+	spinlock_t		lock;		/* owner side, see above */
+	struct xarray		by_id;
+	struct xarray		by_peer;
+	spinlock_t		name_lock;	/* peer side, see above */
+	struct hlist_head	named_by;
+	u32			key;
+	bool			closed;
+};
+
+struct net {
+	/* Frequently written fields first. */
+	refcount_t		passive;	/* pins the memory of struct net */
+	spinlock_t		rules_mod_lock;
+
+	unsigned int		dev_base_seq;	/* protected by rtnl_mutex */
+	u32			ifindex;
+
+	atomic_t		fnhe_genid;
+	atomic_t		weak_refs;	/* hold_net() references */
+
+	struct list_head	list;		/* on net_namespace_list */
+	struct list_head	exit_list;	/* batch being set up or torn
+						 * down; owned by whoever holds
+						 * pernet_ops_rwsem for the
+						 * operation.
+						 */
+	struct llist_node	defer_free_list; /* waits for final free */
+	struct llist_node	cleanup_list;	/* queued for teardown */
+
+#ifdef CONFIG_KEYS
+	struct key_tag		*key_domain;	/* Key domain of operation tag */
+#endif
+	struct user_namespace   *user_ns;	/* Owning user namespace */
+	struct ucounts		*ucounts;
+	unsigned int		gen_init_id;	/* generic id whose init runs */
+	struct netns_nsids	nsids;
+
+	struct ns_common	ns;
+	struct ref_tracker_dir  refcnt_tracker;
+	struct ref_tracker_dir  notrefcnt_tracker; /* tracker for objects not
+						    * refcounted against netns
+						    */
+	struct list_head	dev_base_head;
+	struct proc_dir_entry	*proc_net;
+	struct proc_dir_entry	*proc_net_stat;
+
+#ifdef CONFIG_SYSCTL
+	struct ctl_table_set	sysctls;
+#endif
+
+	struct sock		*rtnl;			/* rtnetlink socket */
+	struct sock		*genl_sock;
+
+	struct uevent_sock	*uevent_sock;		/* uevent socket */
+
+	struct hlist_head	*dev_name_head;
+	struct hlist_head	*dev_index_head;
+	struct xarray		dev_by_index;
+	struct raw_notifier_head	netdev_chain;
+
+	/* Read millions of times per second: keep on a read-mostly line. */
+	u32			hash_mix;
+
+	struct net_device       *loopback_dev;          /* The loopback */
+
+	/* core fib_rules */
+	struct list_head	rules_ops;
+
+	struct netns_core	core;
+	struct netns_mib	mib;
+	struct netns_packet	packet;
+#if IS_ENABLED(CONFIG_UNIX)
+	struct netns_unix	unx;
+#endif
+	struct netns_nexthop	nexthop;
+	struct netns_ipv4	ipv4;
+#if IS_ENABLED(CONFIG_IPV6)
+	struct netns_ipv6	ipv6;
+#endif
+#if IS_ENABLED(CONFIG_IEEE802154_6LOWPAN)
+	struct netns_ieee802154_lowpan	ieee802154_lowpan;
+#endif
+#if IS_ENABLED(CONFIG_IP_SCTP)
+	struct netns_sctp	sctp;
+#endif
+#ifdef CONFIG_NETFILTER
+	struct netns_nf		nf;
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	struct netns_ct		ct;
+#endif
+#if IS_ENABLED(CONFIG_NF_TABLES)
+	struct netns_nftables	nft;
+#endif
+#if IS_ENABLED(CONFIG_NF_FLOW_TABLE)
+	struct netns_ft ft;
+#endif
+#endif
+#ifdef CONFIG_WEXT_CORE
+	struct sk_buff_head	wext_nlevents;
+#endif
+	struct net_generic __rcu	*gen;
+
+	/* Used to store attached BPF programs */
+	struct netns_bpf	bpf;
+
+	/* Note : following structs are cache line aligned */
+#ifdef CONFIG_XFRM
+	struct netns_xfrm	xfrm;
+#endif
+
+	u64			net_cookie; /* written once */
+
+#if IS_ENABLED(CONFIG_IP_VS)
+	struct netns_ipvs	*ipvs;
+#endif
+#if IS_ENABLED(CONFIG_MPLS)
+	struct netns_mpls	mpls;
+#endif
+#if IS_ENABLED(CONFIG_CAN)
+	struct netns_can	can;
+#endif
+#ifdef CONFIG_XDP_SOCKETS
+	struct netns_xdp	xdp;
+#endif
+#if IS_ENABLED(CONFIG_MCTP)
+	struct netns_mctp	mctp;
+#endif
+#if IS_ENABLED(CONFIG_CRYPTO_USER)
+	struct sock		*crypto_nlsk;
+#endif
+	struct sock		*diag_nlsk;
+#if IS_ENABLED(CONFIG_SMC)
+	struct netns_smc	smc;
+#endif
+#ifdef CONFIG_DEBUG_NET_SMALL_RTNL
+	/* Move to a better place when the config guard is removed. */
+	struct mutex		rtnl_mutex;
+#endif
+} __randomize_layout;
+
+#include <linux/seq_file_net.h>
+
+/* The initial network namespace; it is never freed. */
+extern struct net init_net;
+
+#ifdef CONFIG_NET_NS
+struct net *copy_net_ns(unsigned long flags, struct user_namespace *user_ns,
+			struct net *old_net);
+
+void net_ns_get_ownership(const struct net *net, kuid_t *uid, kgid_t *gid);
+
+void net_ns_barrier(void);
+
+struct ns_common *get_net_ns(struct ns_common *ns);
+struct net *get_net_ns_by_fd(int fd);
+#else /* CONFIG_NET_NS */
+#include <linux/sched.h>
+#include <linux/nsproxy.h>
+static inline struct net *copy_net_ns(unsigned long flags,
+				      struct user_namespace *user_ns,
+				      struct net *old_net)
+{
+	return (flags & CLONE_NEWNET) ? ERR_PTR(-EINVAL) : old_net;
+}
+
+static inline void net_ns_get_ownership(const struct net *net,
+					kuid_t *uid, kgid_t *gid)
+{
+	*uid = GLOBAL_ROOT_UID;
+	*gid = GLOBAL_ROOT_GID;
+}
+
+static inline void net_ns_barrier(void) {}
+
+static inline struct ns_common *get_net_ns(struct ns_common *ns)
+{
+	return ERR_PTR(-EINVAL);
+}
+
+static inline struct net *get_net_ns_by_fd(int fd)
+{
+	return ERR_PTR(-EINVAL);
+}
+#endif /* CONFIG_NET_NS */
+
+/* All namespaces that finished setup and are not yet being torn down. */
+extern struct list_head net_namespace_list;
+
+struct net *get_net_ns_by_pid(pid_t pid);
+
+#ifdef CONFIG_SYSCTL
+void ipx_register_sysctl(void);
+void ipx_unregister_sysctl(void);
+#else
+#define ipx_register_sysctl()
+#define ipx_unregister_sysctl()
+#endif
+
+#ifdef CONFIG_NET_NS
+void __put_net(struct net *net);
+
+/*
+ * get_net() - take a counted reference; the caller must already own one
+ * (or otherwise know the count cannot reach zero).  Prefer get_net_track().
+ */
+static inline struct net *get_net(struct net *net)
+{
+	refcount_inc(&net->ns.count);
+	return net;
+}
+
+/*
+ * maybe_get_net() - take a reference on a namespace that may be dying.
+ * @net must still be valid memory (RCU, a passive reference, the nsid
+ * tables...); returns NULL once the last counted reference is gone.
+ */
+static inline struct net *maybe_get_net(struct net *net)
+{
+	return refcount_inc_not_zero(&net->ns.count) ? net : NULL;
+}
+
+/* Drop a counted reference; the last one queues the teardown. */
+static inline void put_net(struct net *net)
+{
+	if (refcount_dec_and_test(&net->ns.count))
+		__put_net(net);
+}
+
+static inline
+int net_eq(const struct net *net1, const struct net *net2)
+{
+	return net1 == net2;
+}
+
+/* False once the namespace has started dying. */
+static inline int check_net(const struct net *net)
+{
+	return refcount_read(&net->ns.count) != 0;
+}
+
+void net_drop_ns(void *p);
+void net_passive_dec(struct net *net);
+
+#else
+
+static inline struct net *get_net(struct net *net)
+{
+	return net;
+}
+
+static inline void put_net(struct net *net)
+{
+}
+
+static inline struct net *maybe_get_net(struct net *net)
+{
+	return net;
+}
+
+static inline
+int net_eq(const struct net *net1, const struct net *net2)
+{
+	return 1;
+}
+
+static inline int check_net(const struct net *net)
+{
+	return 1;
+}
+
+#define net_drop_ns NULL
+
+static inline void net_passive_dec(struct net *net)
+{
+	refcount_dec(&net->passive);
+}
+#endif
+
+/* Keep the memory of struct net (not the namespace) alive. */
+static inline void net_passive_inc(struct net *net)
+{
+	refcount_inc(&net->passive);
+}
+
+/**
+ * hold_net() - take a weak reference to a namespace
+ * @net: the namespace
+ *
+ * A weak reference keeps neither the namespace nor its memory alive; it
+ * only records that some object still points at @net.  Such objects must
+ * be gone by the time the namespace is freed: a namespace freed with weak
+ * references outstanding is reported once, by inode number and cookie.
+ *
+ * Context: Any context.
+ * Return: @net.
+ */
+static inline struct net *hold_net(struct net *net)
+{
+	atomic_inc(&net->weak_refs);
+	return net;
+}
+
+/**
+ * release_net() - drop a weak reference taken by hold_net()
+ * @net: the namespace
+ *
+ * Context: Any context.
+ */
+static inline void release_net(struct net *net)
+{
+	atomic_dec(&net->weak_refs);
+}
+
+/* True once every pernet init method ran successfully on @net. */
+static inline bool net_initialized(const struct net *net)
+{
+	return READ_ONCE(net->list.next);
+}
+
+static inline void __netns_tracker_alloc(struct net *net,
+					 netns_tracker *tracker,
+					 bool refcounted,
+					 gfp_t gfp)
+{
+#ifdef CONFIG_NET_NS_REFCNT_TRACKER
+	struct ref_tracker_dir *dir;
+
+	dir = refcounted ? &net->refcnt_tracker : &net->notrefcnt_tracker;
+	ref_tracker_alloc(dir, tracker, gfp);
+#endif
+}
+
+static inline void netns_tracker_alloc(struct net *net, netns_tracker *tracker,
+				       gfp_t gfp)
+{
+	__netns_tracker_alloc(net, tracker, true, gfp);
+}
+
+static inline void __netns_tracker_free(struct net *net,
+					netns_tracker *tracker,
+					bool refcounted)
+{
+#ifdef CONFIG_NET_NS_REFCNT_TRACKER
+	struct ref_tracker_dir *dir;
+
+	dir = refcounted ? &net->refcnt_tracker : &net->notrefcnt_tracker;
+	ref_tracker_free(dir, tracker);
+#endif
+}
+
+static inline struct net *get_net_track(struct net *net,
+					netns_tracker *tracker, gfp_t gfp)
+{
+	netns_tracker_alloc(get_net(net), tracker, gfp);
+	return net;
+}
+
+static inline void put_net_track(struct net *net, netns_tracker *tracker)
+{
+	__netns_tracker_free(net, tracker, true);
+	put_net(net);
+}
+
+/* A struct net pointer that compiles away without CONFIG_NET_NS. */
+typedef struct {
+#ifdef CONFIG_NET_NS
+	struct net __rcu *net;
+#endif
+} possible_net_t;
+
+static inline void write_pnet(possible_net_t *pnet, struct net *net)
+{
+#ifdef CONFIG_NET_NS
+	rcu_assign_pointer(pnet->net, net);
+#endif
+}
+
+static inline struct net *read_pnet(const possible_net_t *pnet)
+{
+#ifdef CONFIG_NET_NS
+	return rcu_dereference_protected(pnet->net, true);
+#else
+	return &init_net;
+#endif
+}
+
+static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
+{
+#ifdef CONFIG_NET_NS
+	return rcu_dereference(pnet->net);
+#else
+	return &init_net;
+#endif
+}
+
+/*
+ * Walkers of net_namespace_list; see the locking rules above.  for_each_net()
+ * needs net_rwsem or pernet_ops_rwsem held for writing, for_each_net_rcu()
+ * needs rcu_read_lock() and maybe_get_net() on each entry it keeps.
+ */
+#define for_each_net(VAR)				\
+	list_for_each_entry(VAR, &net_namespace_list, list)
+#define for_each_net_continue_reverse(VAR)		\
+	list_for_each_entry_continue_reverse(VAR, &net_namespace_list, list)
+#define for_each_net_rcu(VAR)				\
+	list_for_each_entry_rcu(VAR, &net_namespace_list, list)
+
+#ifdef CONFIG_NET_NS
+#define __net_init
+#define __net_exit
+#define __net_initdata
+#define __net_initconst
+#else
+#define __net_init	__init
+#define __net_exit	__ref
+#define __net_initdata	__initdata
+#define __net_initconst	__initconst
+#endif
+
+int peernet2id_alloc(struct net *net, struct net *peer, gfp_t gfp);
+int peernet2id(const struct net *net, struct net *peer);
+bool peernet_has_id(const struct net *net, struct net *peer);
+struct net *get_net_ns_by_id(const struct net *net, int id);
+
+/**
+ * struct pernet_operations - per-namespace constructor and destructors
+ * @list: position in the registry; private to the core
+ * @init: set up @net; a failure aborts the namespace creation (or the
+ *	registration) and undoes what already succeeded
+ * @pre_exit: first teardown stage; an RCU grace period separates the
+ *	pre_exit() of a whole batch from any later stage
+ * @exit: per-namespace teardown
+ * @exit_batch: teardown of a batch of namespaces linked by exit_list;
+ *	put blocking RCU waits here so that a batch pays them once
+ * @exit_rtnl: called with RTNL held; queue devices on @dev_kill_list
+ * @exit_batch_rtnl: batch form of @exit_rtnl, also with RTNL held
+ * @id: if set, receives the net_generic() slot of these operations
+ * @size: if set (requires @id), size of zeroed per-namespace storage the
+ *	core allocates before @init and frees after the last exit stage;
+ *	with @id but no @size, @init may publish its own pointer with
+ *	net_assign_generic()
+ *
+ * The methods run without exclusive locks: several namespaces may be set
+ * up and torn down concurrently, so methods sharing state must lock it.
+ * Only (un)registration runs them under pernet_ops_rwsem held for writing.
+ *
+ * Teardown order for a batch, each stage walking the operations in
+ * reverse registration order: pre_exit, RCU grace period, exit_rtnl and
+ * exit_batch_rtnl under RTNL (then the queued devices are unregistered),
+ * exit and exit_batch, release of the @size storage.
+ */
+struct pernet_operations {
+	struct list_head list;
+	int (*init)(struct net *net);
+	void (*pre_exit)(struct net *net);
+	void (*exit)(struct net *net);
+	void (*exit_batch)(struct list_head *net_exit_list);
+	void (*exit_rtnl)(struct net *net,
+			  struct list_head *dev_kill_list);
+	void (*exit_batch_rtnl)(struct list_head *net_exit_list,
+				struct list_head *dev_kill_list);
+	unsigned int * const id;
+	const size_t size;
+};
+
+/*
+ * Subsystem operations are initialised before, and torn down after, all
+ * device operations.  Register device-level code (anything owning network
+ * devices) with register_pernet_device(): by the time subsystem exit
+ * methods run, every device has left the dying namespace, so no packet can
+ * arrive while a subsystem cleans up.  Getting this wrong causes crashes
+ * during namespace teardown.
+ */
+int register_pernet_subsys(struct pernet_operations *ops);
+void unregister_pernet_subsys(struct pernet_operations *ops);
+int register_pernet_device(struct pernet_operations *ops);
+void unregister_pernet_device(struct pernet_operations *ops);
+
+struct ctl_table;
+
+/* @table must be an array; it is not evaluated more than once. */
+#define register_net_sysctl(net, path, table)				\
+	register_net_sysctl_sz(net, path, table,			\
+			       sizeof(table) / sizeof((table)[0]) +	\
+			       __must_be_array(table))
+#ifdef CONFIG_SYSCTL
+int net_sysctl_init(void);
+struct ctl_table_header *register_net_sysctl_sz(struct net *net, const char *path,
+						struct ctl_table *table,
+						size_t table_size);
+void unregister_net_sysctl_table(struct ctl_table_header *header);
+#else
+static inline int net_sysctl_init(void) { return 0; }
+static inline struct ctl_table_header *
+register_net_sysctl_sz(struct net *net, const char *path,
+		       struct ctl_table *table, size_t table_size)
+{
+	return NULL;
+}
+
+static inline void unregister_net_sysctl_table(struct ctl_table_header *header)
+{
+}
+#endif
+
+static inline int rt_genid_ipv4(const struct net *net)
+{
+	return atomic_read(&net->ipv4.rt_genid);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static inline int rt_genid_ipv6(const struct net *net)
+{
+	return atomic_read(&net->ipv6.fib6_sernum);
+}
+#endif
+
+static inline void rt_genid_bump_ipv4(struct net *net)
+{
+	atomic_inc(&net->ipv4.rt_genid);
+}
+
+extern void (*__fib6_flush_trees)(struct net *net);
+static inline void rt_genid_bump_ipv6(struct net *net)
+{
+	if (__fib6_flush_trees)
+		__fib6_flush_trees(net);
+}
+
+#if IS_ENABLED(CONFIG_IEEE802154_6LOWPAN)
+static inline struct netns_ieee802154_lowpan *
+net_ieee802154_lowpan(struct net *net)
+{
+	return &net->ieee802154_lowpan;
+}
+#endif
+
+/* For callers who don't really care about whether it's IPv4 or IPv6 */
+static inline void rt_genid_bump_all(struct net *net)
+{
+	rt_genid_bump_ipv4(net);
+	rt_genid_bump_ipv6(net);
+}
+
+static inline int fnhe_genid(const struct net *net)
+{
+	return atomic_read(&net->fnhe_genid);
+}
+
+static inline void fnhe_genid_bump(struct net *net)
+{
+	atomic_inc(&net->fnhe_genid);
+}
+
+#ifdef CONFIG_NET
+void net_ns_init(void);
+#else
+static inline void net_ns_init(void) {}
+#endif
+
+#endif /* __NET_NET_NAMESPACE_H */

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Network namespace lifecycle: allocation, setup, the list of live
+ * namespaces, reference counting, batched teardown and the nsfs glue.
+ *
+ * A namespace has three kinds of references:
+ *  - ns.count (get_net()/put_net()) keeps it alive.  When it drops to zero
+ *    the namespace is queued for teardown; it never becomes non-zero
+ *    again, which is why lookups that may meet a dying namespace use
+ *    maybe_get_net().
+ *  - passive (net_passive_inc()/net_passive_dec()) keeps struct net
+ *    allocated after teardown.
+ *  - weak_refs (hold_net()/release_net()) keep nothing alive; they only
+ *    let a leak be reported when the structure is freed.
+ *
+ * Teardown is batched: __put_net() queues the namespace on a lock-free
+ * list and kicks one work item, which takes every namespace queued so far
+ * and pays the RCU grace period and rcu_barrier() once for all of them.
+ * Freed structures are kept for one more round (one more grace period and
+ * rcu_barrier()) before their memory is returned.  struct net memory is
+ * only ever released by that work item, on an ordered workqueue.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cookie.h>
+#include <linux/cred.h>
+#include <linux/export.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/key.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/lockdep.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_fs.h>
+#include <linux/proc_ns.h>
+#include <linux/random.h>
+#include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+#include "netns_core.h"
+
+/* Live namespaces; see the locking rules in include/net/net_namespace.h. */
+struct list_head net_namespace_list = LIST_HEAD_INIT(net_namespace_list);
+EXPORT_SYMBOL_GPL(net_namespace_list);
+
+/* Writers of net_namespace_list hold it for writing; nests inside RTNL. */
+struct rw_semaphore net_rwsem = __RWSEM_INITIALIZER(net_rwsem);
+EXPORT_SYMBOL_GPL(net_rwsem);
+
+#ifdef CONFIG_KEYS
+static struct key_tag init_net_key_domain = { .usage = REFCOUNT_INIT(1) };
+#endif
+
+struct net init_net;
+EXPORT_SYMBOL(init_net);
+
+DEFINE_COOKIE(net_cookie);
+
+/* Defaults that must be in place before any pernet init method runs. */
+static __net_init void net_preinit(struct net *net, struct user_namespace *user_ns)
+{
+	refcount_set(&net->passive, 1);
+	refcount_set(&net->ns.count, 1);
+	atomic_set(&net->weak_refs, 0);
+	ref_tracker_dir_init(&net->refcnt_tracker, 128, "net refcnt");
+	ref_tracker_dir_init(&net->notrefcnt_tracker, 128, "net notrefcnt");
+
+	get_random_bytes(&net->hash_mix, sizeof(net->hash_mix));
+	net->dev_base_seq = 1;
+	net->user_ns = user_ns;
+	mutex_init(&net->ipv4.ra_mutex);
+
+#ifdef CONFIG_DEBUG_NET_SMALL_RTNL
+	mutex_init(&net->rtnl_mutex);
+	lock_set_cmp_fn(&net->rtnl_mutex, rtnl_net_lock_cmp_fn, NULL);
+#endif
+
+	net->core.sysctl_somaxconn = SOMAXCONN;
+	/* Per-socket optmem limit; TCP zerocopy needs 128 KB in practice. */
+	net->core.sysctl_optmem_max = SZ_128K;
+	net->core.sysctl_txrehash = SOCK_TXREHASH_ENABLED;
+}
+
+/*
+ * Run the pernet init methods and, on success, make @net visible on
+ * net_namespace_list.  On failure everything the methods did is undone and
+ * every nsid involving @net is removed.
+ */
+static __net_init int setup_net(struct net *net)
+{
+	LIST_HEAD(failed);
+	int err;
+
+	lockdep_assert_held(&pernet_ops_rwsem);
+
+	preempt_disable();
+	net->net_cookie = gen_cookie_next(&net_cookie);
+	preempt_enable();
+
+	err = pernet_run_init(net);
+	if (err) {
+		list_add(&net->exit_list, &failed);
+		netns_nsids_retire(&failed);
+		list_del_init(&net->exit_list);
+		return err;
+	}
+
+	down_write(&net_rwsem);
+	list_add_tail_rcu(&net->list, &net_namespace_list);
+	up_write(&net_rwsem);
+	return 0;
+}
+
+#ifdef CONFIG_NET_NS
+static struct kmem_cache *net_cachep __ro_after_init;
+static struct workqueue_struct *netns_wq;
+
+/* Structures whose last passive reference is gone, freed one round later. */
+static LLIST_HEAD(net_free_queue);
+/* Namespaces whose last counted reference is gone, awaiting teardown. */
+static LLIST_HEAD(net_cleanup_queue);
+
+static struct net *net_alloc(void)
+{
+	struct net_generic *ng;
+	struct net *fresh;
+
+	ng = net_generic_new_array();
+	if (!ng)
+		return NULL;
+
+	fresh = kmem_cache_zalloc(net_cachep, GFP_KERNEL);
+	if (!fresh)
+		goto free_ng;
+
+	if (netns_nsids_init(fresh))
+		goto free_net;
+
+#ifdef CONFIG_KEYS
+	fresh->key_domain = kzalloc(sizeof(*fresh->key_domain), GFP_KERNEL);
+	if (!fresh->key_domain)
+		goto free_key;
+	refcount_set(&fresh->key_domain->usage, 1);
+#endif
+
+	rcu_assign_pointer(fresh->gen, ng);
+	return fresh;
+
+#ifdef CONFIG_KEYS
+free_key:
+	netns_nsids_free_key(fresh);
+#endif
+free_net:
+	kmem_cache_free(net_cachep, fresh);
+free_ng:
+	kfree(ng);
+	return NULL;
+}
+
+static void net_free_deferred(void)
+{
+	struct llist_node *batch = llist_del_all(&net_free_queue);
+	struct net *net, *next;
+
+	llist_for_each_entry_safe(net, next, batch, defer_free_list)
+		kmem_cache_free(net_cachep, net);
+}
+
+/**
+ * net_passive_dec() - drop a passive reference to a namespace
+ * @net: the namespace
+ *
+ * The last passive reference releases what struct net still owns and
+ * queues its memory for freeing after a further grace period.  Weak
+ * references still outstanding at that point are reported.
+ *
+ * Context: Any context.
+ */
+void net_passive_dec(struct net *net)
+{
+	int weak;
+
+	if (!refcount_dec_and_test(&net->passive))
+		return;
+
+	weak = atomic_read(&net->weak_refs);
+	if (unlikely(weak))
+		pr_warn("namespace inum %u cookie %llu freed with %d weak reference(s) held\n",
+			net->ns.inum, net->net_cookie, weak);
+
+	kfree(rcu_access_pointer(net->gen));
+	netns_nsids_free_key(net);
+
+#ifdef CONFIG_REF_TRACKER
+	ref_tracker_dir_exit(&net->notrefcnt_tracker);
+	if (!net->refcnt_tracker.dead)
+		ref_tracker_dir_exit(&net->refcnt_tracker);
+#endif
+
+	llist_add(&net->defer_free_list, &net_free_queue);
+}
+
+/**
+ * net_drop_ns() - drop a passive reference held through a void pointer
+ * @p: the namespace, or NULL
+ *
+ * Context: Any context.
+ */
+void net_drop_ns(void *p)
+{
+	if (p)
+		net_passive_dec(p);
+}
+
+/**
+ * copy_net_ns() - the network namespace for a new task or unshare()
+ * @flags: clone flags; a new namespace is created if CLONE_NEWNET is set
+ * @user_ns: owner of the new namespace
+ * @old_net: the current namespace
+ *
+ * Context: Process context, may sleep; killable while waiting for
+ * pernet_ops_rwsem.
+ * Return: a counted reference to @old_net or to a new namespace, or an
+ * ERR_PTR(): -ENOSPC over the namespace limit of @user_ns, -ENOMEM, -EINTR
+ * when killed, or the error of a failing pernet init method.
+ */
+struct net *copy_net_ns(unsigned long flags,
+			struct user_namespace *user_ns, struct net *old_net)
+{
+	struct ucounts *uc;
+	struct net *fresh;
+	int err;
+
+	if (!(flags & CLONE_NEWNET))
+		return get_net(old_net);
+
+	uc = inc_ucount(user_ns, current_euid(), UCOUNT_NET_NAMESPACES);
+	if (!uc)
+		return ERR_PTR(-ENOSPC);
+
+	fresh = net_alloc();
+	if (!fresh) {
+		dec_ucount(uc, UCOUNT_NET_NAMESPACES);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	net_preinit(fresh, user_ns);
+	fresh->ucounts = uc;
+	get_user_ns(user_ns);
+
+	/* Readers only: namespaces are created in parallel. */
+	err = down_read_killable(&pernet_ops_rwsem);
+	if (!err) {
+		err = setup_net(fresh);
+		up_read(&pernet_ops_rwsem);
+	}
+	if (!err)
+		return fresh;
+
+#ifdef CONFIG_KEYS
+	key_remove_domain(fresh->key_domain);
+#endif
+	put_user_ns(user_ns);
+	net_passive_dec(fresh);
+	dec_ucount(uc, UCOUNT_NET_NAMESPACES);
+	return ERR_PTR(err);
+}
+
+/**
+ * net_ns_get_ownership() - sysfs ownership for objects of a namespace
+ * @net: the namespace, or NULL for the initial one
+ * @uid: set to the kuid of root in the owning user namespace, if mapped
+ * @gid: set to the kgid of root in the owning user namespace, if mapped
+ *
+ * Context: Any context.
+ * Return: nothing; *@uid and *@gid are left alone when root is unmapped.
+ */
+void net_ns_get_ownership(const struct net *net, kuid_t *uid, kgid_t *gid)
+{
+	kuid_t root_uid;
+	kgid_t root_gid;
+
+	if (!net) {
+		*uid = GLOBAL_ROOT_UID;
+		*gid = GLOBAL_ROOT_GID;
+		return;
+	}
+
+	root_uid = make_kuid(net->user_ns, 0);
+	root_gid = make_kgid(net->user_ns, 0);
+	if (uid_valid(root_uid))
+		*uid = root_uid;
+	if (gid_valid(root_gid))
+		*gid = root_gid;
+}
+EXPORT_SYMBOL_GPL(net_ns_get_ownership);
+
+/* Tear down every namespace queued so far, as one batch. */
+static void net_cleanup_batch(struct work_struct *work)
+{
+	struct llist_node *queued = llist_del_all(&net_cleanup_queue);
+	struct net *net, *next;
+	LIST_HEAD(batch);
+
+	down_read(&pernet_ops_rwsem);
+
+	/* Hide the batch from lookups walking net_namespace_list. */
+	down_write(&net_rwsem);
+	llist_for_each_entry(net, queued, cleanup_list) {
+		list_del_rcu(&net->list);
+		list_add_tail(&net->exit_list, &batch);
+	}
+	up_write(&net_rwsem);
+
+	/* Only the ids naming, or kept by, these namespaces are visited. */
+	netns_nsids_retire(&batch);
+
+	pernet_run_exit(&batch);
+
+	up_read(&pernet_ops_rwsem);
+
+	/* Let RCU callbacks queued by the exit methods run. */
+	rcu_barrier();
+
+	/* Structures released by earlier rounds are now unreachable. */
+	net_free_deferred();
+
+	list_for_each_entry_safe(net, next, &batch, exit_list) {
+		list_del_init(&net->exit_list);
+		dec_ucount(net->ucounts, UCOUNT_NET_NAMESPACES);
+#ifdef CONFIG_KEYS
+		key_remove_domain(net->key_domain);
+#endif
+		put_user_ns(net->user_ns);
+		net_passive_dec(net);
+	}
+}
+
+static DECLARE_WORK(net_cleanup_work, net_cleanup_batch);
+
+/**
+ * net_ns_barrier() - wait for teardown batches in progress
+ *
+ * Returns once no namespace teardown is running pernet exit methods, so
+ * a module can be sure the exit methods it is about to unregister are not
+ * in use by a batch that had already started.
+ *
+ * Context: Process context, may sleep; not from pernet methods.
+ * Return: nothing.
+ */
+void net_ns_barrier(void)
+{
+	down_write(&pernet_ops_rwsem);
+	up_write(&pernet_ops_rwsem);
+}
+EXPORT_SYMBOL(net_ns_barrier);
+
+/**
+ * __put_net() - queue a namespace whose last reference is gone
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: nothing; the teardown runs later from a workqueue.
+ */
+void __put_net(struct net *net)
+{
+	ref_tracker_dir_exit(&net->refcnt_tracker);
+	/* Only the first entry of an empty queue needs to kick the worker. */
+	if (llist_add(&net->cleanup_list, &net_cleanup_queue))
+		queue_work(netns_wq, &net_cleanup_work);
+}
+EXPORT_SYMBOL_GPL(__put_net);
+
+/**
+ * get_net_ns() - take a reference through the namespace's ns_common
+ * @ns: the ns_common of a network namespace
+ *
+ * Context: Any context; @ns must be valid memory.
+ * Return: @ns with a new reference, or ERR_PTR(-EINVAL) if the namespace
+ * is dying.
+ */
+struct ns_common *get_net_ns(struct ns_common *ns)
+{
+	struct net *net = maybe_get_net(container_of(ns, struct net, ns));
+
+	return net ? &net->ns : ERR_PTR(-EINVAL);
+}
+EXPORT_SYMBOL_GPL(get_net_ns);
+
+/**
+ * get_net_ns_by_fd() - the network namespace behind an nsfs file
+ * @fd: file descriptor of /proc/<pid>/ns/net or a bind mount of it
+ *
+ * Context: Process context.
+ * Return: a counted reference, ERR_PTR(-EBADF) for a bad descriptor or
+ * ERR_PTR(-EINVAL) if @fd is not a live network namespace.
+ */
+struct net *get_net_ns_by_fd(int fd)
+{
+	CLASS(fd, f)(fd);
+	struct ns_common *ns;
+	struct net *net;
+
+	if (fd_empty(f))
+		return ERR_PTR(-EBADF);
+	if (!proc_ns_file(fd_file(f)))
+		return ERR_PTR(-EINVAL);
+
+	ns = get_proc_ns(file_inode(fd_file(f)));
+	if (ns->ops != &netns_operations)
+		return ERR_PTR(-EINVAL);
+
+	net = maybe_get_net(container_of(ns, struct net, ns));
+	return net ?: ERR_PTR(-EINVAL);
+}
+EXPORT_SYMBOL_GPL(get_net_ns_by_fd);
+#endif /* CONFIG_NET_NS */
+
+/* The namespace of @task, referenced, or NULL. */
+static struct net *task_net_get(struct task_struct *task)
+{
+	struct net *net = NULL;
+
+	task_lock(task);
+	if (task->nsproxy)
+		net = maybe_get_net(task->nsproxy->net_ns);
+	task_unlock(task);
+	return net;
+}
+
+/**
+ * get_net_ns_by_pid() - the network namespace of a task
+ * @pid: the task, in the caller's pid namespace
+ *
+ * Context: Process context.
+ * Return: a counted reference, or ERR_PTR(-ESRCH) if there is no such
+ * task or it has no live network namespace.
+ */
+struct net *get_net_ns_by_pid(pid_t pid)
+{
+	struct task_struct *task;
+	struct net *net = NULL;
+
+	rcu_read_lock();
+	task = find_task_by_vpid(pid);
+	if (task)
+		net = task_net_get(task);
+	rcu_read_unlock();
+	return net ?: ERR_PTR(-ESRCH);
+}
+EXPORT_SYMBOL_GPL(get_net_ns_by_pid);
+
+static __net_init int net_ns_net_init(struct net *net)
+{
+#ifdef CONFIG_NET_NS
+	net->ns.ops = &netns_operations;
+#endif
+	return ns_alloc_inum(&net->ns);
+}
+
+static __net_exit void net_ns_net_exit(struct net *net)
+{
+	ns_free_inum(&net->ns);
+}
+
+static struct pernet_operations net_ns_ops __net_initdata = {
+	.init = net_ns_net_init,
+	.exit = net_ns_net_exit,
+};
+
+/**
+ * net_ns_init() - set up the namespace core and init_net
+ *
+ * Context: Early boot, before any pernet_operations user runs.
+ */
+void __init net_ns_init(void)
+{
+	struct net_generic *ng;
+
+#ifdef CONFIG_NET_NS
+	net_cachep = kmem_cache_create("net_namespace", sizeof(struct net),
+				       SMP_CACHE_BYTES,
+				       SLAB_PANIC | SLAB_ACCOUNT, NULL);
+
+	/* Ordered: teardown batches never overlap. */
+	netns_wq = create_singlethread_workqueue("netns");
+	if (!netns_wq)
+		panic("netns: cannot create the cleanup workqueue\n");
+#endif
+
+	ng = net_generic_new_array();
+	if (!ng)
+		panic("netns: cannot allocate init_net generic pointers\n");
+	rcu_assign_pointer(init_net.gen, ng);
+
+#ifdef CONFIG_KEYS
+	init_net.key_domain = &init_net_key_domain;
+#endif
+	net_preinit(&init_net, &init_user_ns);
+	if (netns_nsids_init(&init_net))
+		panic("netns: cannot set up init_net nsids\n");
+
+	down_write(&pernet_ops_rwsem);
+	if (setup_net(&init_net))
+		panic("netns: cannot set up the initial network namespace\n");
+	up_write(&pernet_ops_rwsem);
+
+	if (register_pernet_subsys(&net_ns_ops))
+		panic("netns: cannot register the nsfs inode allocator\n");
+
+	netns_nsids_rtnl_init();
+}
+
+#ifdef CONFIG_NET_NS
+/* nsfs callbacks: /proc/<pid>/ns/net, setns() and friends. */
+static struct net *common_to_net(struct ns_common *common)
+{
+	return container_of(common, struct net, ns);
+}
+
+static struct ns_common *netns_get(struct task_struct *task)
+{
+	struct net *found = task_net_get(task);
+
+	return found ? &found->ns : NULL;
+}
+
+static void netns_put(struct ns_common *common)
+{
+	put_net(common_to_net(common));
+}
+
+static int netns_install(struct nsset *set, struct ns_common *common)
+{
+	struct net *target = common_to_net(common);
+	struct nsproxy *proxy = set->nsproxy;
+
+	/* Admin rights over the target and in the joining credentials. */
+	if (!ns_capable(target->user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!ns_capable(set->cred->user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+
+	put_net(proxy->net_ns);
+	proxy->net_ns = get_net(target);
+	return 0;
+}
+
+static struct user_namespace *netns_owner(struct ns_common *common)
+{
+	return common_to_net(common)->user_ns;
+}
+
+const struct proc_ns_operations netns_operations = {
+	.name		= "net",
+	.type		= CLONE_NEWNET,
+	.get		= netns_get,
+	.put		= netns_put,
+	.install	= netns_install,
+	.owner		= netns_owner,
+};
+#endif

@@ -1,0 +1,1743 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the network namespace core: pernet_operations ordering,
+ * registration replay, failure unwinding, net_generic() storage, weak
+ * references and namespace ids.
+ *
+ * The tests create and destroy real namespaces from the test thread, so
+ * they must be built in (they use core internals that are not exported).
+ *
+ * Waiting for a teardown: put_net() only queues the namespace for the
+ * cleanup work item, and net_ns_barrier() does not wait for work that has
+ * not started yet.  The tests therefore take a passive reference before
+ * dropping the last counted one and poll until theirs is the only passive
+ * reference left: the cleanup work has then run every exit method, given
+ * back the namespace ucount and dropped its own passive reference.  The
+ * memory of struct net stays valid (it is "pinned") until the test drops
+ * its passive reference, which lets the tests look at a dead namespace
+ * (nsid tables, generic slots, weak reference count) before it is freed.
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kmsg_dump.h>
+#include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/user_namespace.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/net_namespace.h>
+
+/* Namespaces a test may hold at once (case 10: owner, one peer, NT_PEERS). */
+#define NT_MAX_NETS		40
+/* Live namespaces a registration may visit (ours, init_net, others). */
+#define NT_MAX_SNAP		(NT_MAX_NETS + 8)
+#define NT_MAX_EVENTS		256
+/* Generic recording operations. */
+#define NT_NR_OPS		4
+/* Operations registered while the RCU reader runs (case 6). */
+#define NT_GROW_OPS		16
+#define NT_GROW_NETS		2
+/* Peers in the nsid test (case 10); the owner names each and vice versa. */
+#define NT_PEERS		32
+/* Upper bound of fault injection steps (optional case). */
+#define NT_FI_MAX_STEPS		200
+#define NT_TEARDOWN_TIMEOUT	(60 * HZ)
+#define NT_MAGIC		0x6e65746e73ULL
+#define NT_LINE_MAX		512
+
+enum nt_stage {
+	NT_INIT,
+	NT_INIT_FAILED,		/* init was called and made to fail */
+	NT_PRE_EXIT,
+	NT_EXIT_RTNL,
+	NT_EXIT,
+	NT_EXIT_BATCH,		/* one event per namespace on the list */
+	NT_EXIT_NO_RTNL,	/* exit_rtnl called without RTNL held */
+	NT_NR_STAGES,
+};
+
+static const char * const nt_stage_name[NT_NR_STAGES] = {
+	[NT_INIT]		= "init",
+	[NT_INIT_FAILED]	= "init(failed)",
+	[NT_PRE_EXIT]		= "pre_exit",
+	[NT_EXIT_RTNL]		= "exit_rtnl",
+	[NT_EXIT]		= "exit",
+	[NT_EXIT_BATCH]		= "exit_batch",
+	[NT_EXIT_NO_RTNL]	= "exit_rtnl(no RTNL)",
+};
+
+/* An (operations, stage) pair packed into one int for easy comparison. */
+#define NT_EV(ops, stage)	((stage) * 16 + (ops))
+#define NT_EV_OPS(ev)		((ev) % 16)
+#define NT_EV_STAGE(ev)		((ev) / 16)
+
+struct nt_event {
+	struct net	*net;
+	unsigned int	call;	/* exit_batch invocation, 0 for other stages */
+	u8		ops;
+	u8		stage;
+};
+
+enum nt_net_state {
+	NT_LIVE,	/* we own the counted reference from copy_net_ns() */
+	NT_DYING,	/* dropped, teardown not seen to finish: never touched */
+	NT_DEAD,	/* torn down; our passive reference pins the memory */
+};
+
+struct nt_slot {
+	struct net		*net;
+	enum nt_net_state	state;
+};
+
+/* Per-namespace storage of nt_ops[1] (ops->size). */
+struct nt_priv {
+	u64		magic;
+	struct net	*net;
+	bool		exited;
+	u8		pad[40];
+};
+
+/* Pointer published with net_assign_generic() (case 7). */
+struct nt_assigned {
+	u64		magic;
+	struct net	*net;
+};
+
+struct nt_ctx {
+	struct kunit		*test;
+	struct task_struct	*task;		/* the test thread */
+
+	spinlock_t		lock;		/* protects the fields below */
+	bool			recording;
+	bool			overflow;
+	unsigned int		nr_events;
+	unsigned int		batch_calls;
+	struct nt_event		events[NT_MAX_EVENTS];
+	int			fail_ops;	/* ops whose init fails, or -1 */
+	unsigned int		fail_visit;	/* ... on this visit (test thread) */
+	unsigned int		visits;
+
+	/* Written by the test thread only, from callbacks it runs. */
+	bool			snap_armed;
+	bool			snap_overflow;
+	bool			snap_unlocked;	/* pernet_ops_rwsem not held */
+	unsigned int		nr_snap;
+	struct net		*snap[NT_MAX_SNAP];
+
+	atomic_t		storage_errors;	/* nt_priv / nt_assigned checks */
+
+	/* Case 8: dying namespace probes. */
+	bool			probe_init;
+	struct net		*probe_net;
+	atomic_t		probe_init_calls;
+	atomic_t		probe_init_bad;
+	atomic_t		probe_dying_calls;
+	atomic_t		probe_dying_ref;	/* maybe_get_net() worked */
+	atomic_t		probe_dying_live;	/* check_net() was true */
+
+	/* Case 7. */
+	atomic_t		assign_errors;
+
+	unsigned int		nr_slots;
+	struct nt_slot		slots[NT_MAX_NETS];
+};
+
+/* The context of the running test; pernet callbacks only see a net. */
+static struct nt_ctx *nt_cur;
+
+static struct nt_ctx *nt_ctx_get(void)
+{
+	/* Pairs with the release in nt_test_init(): ctx->lock is set up. */
+	return smp_load_acquire(&nt_cur);
+}
+
+/* ---- event log ---------------------------------------------------------- */
+
+static void nt_record_locked(struct nt_ctx *ctx, unsigned int ops,
+			     enum nt_stage stage, struct net *net,
+			     unsigned int call)
+{
+	struct nt_event *ev;
+
+	lockdep_assert_held(&ctx->lock);
+
+	if (!ctx->recording)
+		return;
+	if (ctx->nr_events >= ARRAY_SIZE(ctx->events)) {
+		ctx->overflow = true;
+		return;
+	}
+	ev = &ctx->events[ctx->nr_events++];
+	ev->net = net;
+	ev->call = call;
+	ev->ops = ops;
+	ev->stage = stage;
+}
+
+static void nt_record(unsigned int ops, enum nt_stage stage, struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+
+	if (!ctx)
+		return;
+	spin_lock(&ctx->lock);
+	nt_record_locked(ctx, ops, stage, net, 0);
+	spin_unlock(&ctx->lock);
+}
+
+static void nt_start_recording(struct nt_ctx *ctx)
+{
+	spin_lock(&ctx->lock);
+	ctx->nr_events = 0;
+	ctx->overflow = false;
+	ctx->recording = true;
+	spin_unlock(&ctx->lock);
+}
+
+static void nt_stop_recording(struct nt_ctx *ctx)
+{
+	spin_lock(&ctx->lock);
+	ctx->recording = false;
+	spin_unlock(&ctx->lock);
+}
+
+/* Make @ops's init fail on its @visit-th call from the test thread. */
+static void nt_arm_failure(struct nt_ctx *ctx, int ops, unsigned int visit)
+{
+	spin_lock(&ctx->lock);
+	ctx->fail_ops = ops;
+	ctx->fail_visit = visit;
+	ctx->visits = 0;
+	spin_unlock(&ctx->lock);
+}
+
+static void nt_disarm_failure(struct nt_ctx *ctx)
+{
+	nt_arm_failure(ctx, -1, 0);
+}
+
+/* Events about @net (any namespace if NULL), in the order they happened. */
+static unsigned int nt_events_of(struct nt_ctx *ctx, struct net *net,
+				 int *out, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events && n < max; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if (!net || ev->net == net)
+			out[n++] = NT_EV(ev->ops, ev->stage);
+	}
+	spin_unlock(&ctx->lock);
+	return n;
+}
+
+/* How many (@ops, @stage) events concern @net (any namespace if NULL). */
+static unsigned int nt_count(struct nt_ctx *ctx, struct net *net,
+			     unsigned int ops, enum nt_stage stage)
+{
+	unsigned int i, n = 0;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if ((!net || ev->net == net) && ev->ops == ops &&
+		    ev->stage == stage)
+			n++;
+	}
+	spin_unlock(&ctx->lock);
+	return n;
+}
+
+static unsigned int nt_nr_events(struct nt_ctx *ctx)
+{
+	unsigned int n;
+
+	spin_lock(&ctx->lock);
+	n = ctx->nr_events;
+	spin_unlock(&ctx->lock);
+	return n;
+}
+
+/*
+ * The namespaces of the (@ops, @stage) events, in order, at most @max.
+ * Only called once recording stopped.
+ */
+static unsigned int nt_nets_with(struct nt_ctx *ctx, unsigned int ops,
+				 enum nt_stage stage, struct net **out,
+				 unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events && n < max; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if (ev->ops == ops && ev->stage == stage)
+			out[n++] = ev->net;
+	}
+	spin_unlock(&ctx->lock);
+	return n;
+}
+
+/* Position of the first event matching, or -1. */
+static int nt_first(struct nt_ctx *ctx, struct net *net, int ops,
+		    enum nt_stage stage)
+{
+	int i, pos = -1;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if (ev->net == net && (ops < 0 || ev->ops == ops) &&
+		    ev->stage == stage) {
+			pos = i;
+			break;
+		}
+	}
+	spin_unlock(&ctx->lock);
+	return pos;
+}
+
+/* Position of the last event matching, or -1. */
+static int nt_last(struct nt_ctx *ctx, struct net *net, enum nt_stage stage)
+{
+	int i, pos = -1;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if (ev->net == net && ev->stage == stage)
+			pos = i;
+	}
+	spin_unlock(&ctx->lock);
+	return pos;
+}
+
+/* The exit_batch invocation that listed @net for @ops, or 0. */
+static unsigned int nt_batch_call(struct nt_ctx *ctx, struct net *net,
+				  unsigned int ops)
+{
+	unsigned int i, call = 0;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < ctx->nr_events; i++) {
+		const struct nt_event *ev = &ctx->events[i];
+
+		if (ev->net == net && ev->ops == ops &&
+		    ev->stage == NT_EXIT_BATCH)
+			call = ev->call;
+	}
+	spin_unlock(&ctx->lock);
+	return call;
+}
+
+/* The events about @net must be exactly @exp[0..@n-1]. */
+static void nt_expect_events(struct kunit *test, struct net *net,
+			     const int *exp, unsigned int n)
+{
+	struct nt_ctx *ctx = test->priv;
+	unsigned int i, nr;
+	int *got;
+
+	got = kunit_kmalloc_array(test, NT_MAX_EVENTS, sizeof(*got),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_FALSE_MSG(test, ctx->overflow, "event log overflow");
+
+	nr = nt_events_of(ctx, net, got, NT_MAX_EVENTS);
+	KUNIT_EXPECT_EQ(test, nr, n);
+	for (i = 0; i < min(nr, n); i++)
+		KUNIT_EXPECT_EQ_MSG(test, got[i], exp[i],
+				    "event %u: got ops%d %s, expected ops%d %s",
+				    i, NT_EV_OPS(got[i]),
+				    nt_stage_name[NT_EV_STAGE(got[i])],
+				    NT_EV_OPS(exp[i]),
+				    nt_stage_name[NT_EV_STAGE(exp[i])]);
+	kunit_kfree(test, got);
+}
+
+/*
+ * Snapshot of net_namespace_list, taken from a pernet callback run by
+ * (un)registration in the test thread: pernet_ops_rwsem is then held for
+ * writing, which makes for_each_net() safe and keeps the list as it is
+ * until the registration returns.  Taking net_rwsem here as well could
+ * nest it in itself, should the core hold it around the replay.
+ */
+static void nt_snapshot(struct nt_ctx *ctx)
+{
+	struct net *net;
+
+	if (!ctx->snap_armed || current != ctx->task)
+		return;
+	ctx->snap_armed = false;
+	ctx->nr_snap = 0;
+	ctx->snap_overflow = false;
+	/* Without lockdep this cannot be checked and reads as held. */
+	ctx->snap_unlocked = !lockdep_is_held_type(&pernet_ops_rwsem, 0);
+
+	for_each_net(net) {
+		if (ctx->nr_snap == ARRAY_SIZE(ctx->snap)) {
+			ctx->snap_overflow = true;
+			break;
+		}
+		ctx->snap[ctx->nr_snap++] = net;
+	}
+}
+
+static void nt_arm_snapshot(struct nt_ctx *ctx)
+{
+	ctx->nr_snap = 0;
+	ctx->snap_armed = true;
+}
+
+static bool nt_in_snapshot(struct nt_ctx *ctx, struct net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_snap; i++)
+		if (ctx->snap[i] == net)
+			return true;
+	return false;
+}
+
+/* Namespaces on net_namespace_list right now. */
+static unsigned int nt_count_live(void)
+{
+	unsigned int n = 0;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		n++;
+	up_read(&net_rwsem);
+	return n;
+}
+
+static bool nt_on_list(struct net *target)
+{
+	bool found = false;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		if (net == target)
+			found = true;
+	up_read(&net_rwsem);
+	return found;
+}
+
+/* Namespaces of init_user_ns charged to our euid. */
+static long nt_netns_ucount(struct kunit *test)
+{
+	struct ucounts *uc;
+	long val;
+
+	uc = alloc_ucounts(&init_user_ns, current_euid());
+	KUNIT_ASSERT_NOT_NULL(test, uc);
+	val = atomic_long_read(&uc->ucount[UCOUNT_NET_NAMESPACES]);
+	put_ucounts(uc);
+	return val;
+}
+
+/* ---- generic recording operations --------------------------------------- */
+
+static unsigned int nt_ops1_id;
+static struct pernet_operations nt_ops[NT_NR_OPS];
+
+static struct nt_priv *nt_priv_of(unsigned int idx, struct net *net)
+{
+	return net_generic(net, *nt_ops[idx].id);
+}
+
+/* ops->size storage seen from init: present, zeroed; then claim it. */
+static void nt_priv_init(struct nt_ctx *ctx, unsigned int idx,
+			 struct net *net)
+{
+	struct nt_priv *p = nt_priv_of(idx, net);
+
+	if (!p || memchr_inv(p, 0, sizeof(*p))) {
+		atomic_inc(&ctx->storage_errors);
+		return;
+	}
+	p->magic = NT_MAGIC;
+	p->net = net;
+}
+
+/* ops->size storage seen from a teardown stage: still ours. */
+static void nt_priv_check(struct nt_ctx *ctx, unsigned int idx,
+			  struct net *net, enum nt_stage stage)
+{
+	struct nt_priv *p = nt_priv_of(idx, net);
+
+	if (!p || p->magic != NT_MAGIC || p->net != net) {
+		atomic_inc(&ctx->storage_errors);
+		return;
+	}
+	if (stage == NT_EXIT)
+		p->exited = true;
+	else if (stage == NT_EXIT_BATCH && !p->exited)
+		atomic_inc(&ctx->storage_errors);
+}
+
+static void nt_probe_alive(struct nt_ctx *ctx, struct net *net)
+{
+	struct net *ref;
+
+	atomic_inc(&ctx->probe_init_calls);
+	ref = maybe_get_net(net);
+	if (!ref || !check_net(net))
+		atomic_inc(&ctx->probe_init_bad);
+	if (ref)
+		put_net(ref);	/* the caller of copy_net_ns() holds one */
+}
+
+static void nt_probe_dying(struct nt_ctx *ctx, struct net *net)
+{
+	struct net *ref;
+
+	if (net != READ_ONCE(ctx->probe_net))
+		return;
+	atomic_inc(&ctx->probe_dying_calls);
+	if (check_net(net))
+		atomic_inc(&ctx->probe_dying_live);
+	ref = maybe_get_net(net);
+	if (ref) {
+		atomic_inc(&ctx->probe_dying_ref);
+		/* Only reachable if the count was not zero: give it back. */
+		put_net(ref);
+	}
+}
+
+static int nt_init(unsigned int idx, struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+	bool fail = false;
+
+	if (!ctx)
+		return 0;
+
+	if (nt_ops[idx].size)
+		nt_priv_init(ctx, idx, net);
+	if (READ_ONCE(ctx->probe_init) && current == ctx->task)
+		nt_probe_alive(ctx, net);
+	nt_snapshot(ctx);
+
+	spin_lock(&ctx->lock);
+	if (ctx->fail_ops == idx && current == ctx->task)
+		fail = ctx->visits++ == ctx->fail_visit;
+	nt_record_locked(ctx, idx, fail ? NT_INIT_FAILED : NT_INIT, net, 0);
+	spin_unlock(&ctx->lock);
+
+	return fail ? -ENOMEM : 0;
+}
+
+static void nt_pre_exit(unsigned int idx, struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+
+	if (!ctx)
+		return;
+	if (nt_ops[idx].size)
+		nt_priv_check(ctx, idx, net, NT_PRE_EXIT);
+	if (idx == 0)
+		nt_probe_dying(ctx, net);
+	nt_snapshot(ctx);
+	nt_record(idx, NT_PRE_EXIT, net);
+}
+
+static void nt_exit_rtnl(unsigned int idx, struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+
+	if (!ctx)
+		return;
+	nt_record(idx, rtnl_is_locked() ? NT_EXIT_RTNL : NT_EXIT_NO_RTNL, net);
+}
+
+static void nt_exit(unsigned int idx, struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+
+	if (!ctx)
+		return;
+	if (nt_ops[idx].size)
+		nt_priv_check(ctx, idx, net, NT_EXIT);
+	if (idx == 0)
+		nt_probe_dying(ctx, net);
+	nt_record(idx, NT_EXIT, net);
+}
+
+static void nt_exit_batch(unsigned int idx, struct list_head *net_exit_list)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+	unsigned int call;
+	struct net *net;
+
+	if (!ctx)
+		return;
+
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		if (nt_ops[idx].size)
+			nt_priv_check(ctx, idx, net, NT_EXIT_BATCH);
+		if (idx == 0 && net == READ_ONCE(ctx->probe_net) &&
+		    check_net(net))
+			atomic_inc(&ctx->probe_dying_live);
+	}
+
+	spin_lock(&ctx->lock);
+	call = ++ctx->batch_calls;
+	list_for_each_entry(net, net_exit_list, exit_list)
+		nt_record_locked(ctx, idx, NT_EXIT_BATCH, net, call);
+	spin_unlock(&ctx->lock);
+}
+
+/* Each of the NT_NR_OPS operations needs its own functions. */
+enum { NT_OPS_0, NT_OPS_1, NT_OPS_2, NT_OPS_3 };
+
+#define NT_OPS_FUNCS(n)							\
+static int nt_init_##n(struct net *net)					\
+{									\
+	return nt_init(NT_OPS_##n, net);				\
+}									\
+									\
+static void nt_pre_exit_##n(struct net *net)				\
+{									\
+	nt_pre_exit(NT_OPS_##n, net);					\
+}									\
+									\
+static void nt_exit_rtnl_##n(struct net *net, struct list_head *kill)	\
+{									\
+	nt_exit_rtnl(NT_OPS_##n, net);					\
+}									\
+									\
+static void nt_exit_##n(struct net *net)				\
+{									\
+	nt_exit(NT_OPS_##n, net);					\
+}									\
+									\
+static void nt_exit_batch_##n(struct list_head *net_exit_list)		\
+{									\
+	nt_exit_batch(NT_OPS_##n, net_exit_list);			\
+}
+
+NT_OPS_FUNCS(0)
+NT_OPS_FUNCS(1)
+NT_OPS_FUNCS(2)
+NT_OPS_FUNCS(3)
+
+static struct pernet_operations nt_ops[NT_NR_OPS] = {
+	{
+		.init		= nt_init_0,
+		.pre_exit	= nt_pre_exit_0,
+		.exit_rtnl	= nt_exit_rtnl_0,
+		.exit		= nt_exit_0,
+		.exit_batch	= nt_exit_batch_0,
+	},
+	{
+		/* The only one with ops->size storage. */
+		.init		= nt_init_1,
+		.pre_exit	= nt_pre_exit_1,
+		.exit_rtnl	= nt_exit_rtnl_1,
+		.exit		= nt_exit_1,
+		.exit_batch	= nt_exit_batch_1,
+		.id		= &nt_ops1_id,
+		.size		= sizeof(struct nt_priv),
+	},
+	{
+		.init		= nt_init_2,
+		.pre_exit	= nt_pre_exit_2,
+		.exit_rtnl	= nt_exit_rtnl_2,
+		.exit		= nt_exit_2,
+		.exit_batch	= nt_exit_batch_2,
+	},
+	{
+		.init		= nt_init_3,
+		.pre_exit	= nt_pre_exit_3,
+		.exit_rtnl	= nt_exit_rtnl_3,
+		.exit		= nt_exit_3,
+		.exit_batch	= nt_exit_batch_3,
+	},
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(nt_unregister_subsys_action,
+			    unregister_pernet_subsys,
+			    struct pernet_operations *);
+KUNIT_DEFINE_ACTION_WRAPPER(nt_unregister_device_action,
+			    unregister_pernet_device,
+			    struct pernet_operations *);
+
+/* Register @ops; the test's cleanup unregisters it if the test does not. */
+static int nt_register(struct kunit *test, struct pernet_operations *ops,
+		       bool device)
+{
+	int err;
+
+	if (device)
+		err = register_pernet_device(ops);
+	else
+		err = register_pernet_subsys(ops);
+	if (err)
+		return err;
+
+	return kunit_add_action_or_reset(test, device ?
+					 nt_unregister_device_action :
+					 nt_unregister_subsys_action, ops);
+}
+
+static void nt_unregister(struct kunit *test, struct pernet_operations *ops,
+			  bool device)
+{
+	kunit_release_action(test, device ? nt_unregister_device_action :
+			     nt_unregister_subsys_action, ops);
+}
+
+/* ---- namespaces --------------------------------------------------------- */
+
+static struct net *nt_net_new(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *net;
+
+	KUNIT_ASSERT_LT(test, ctx->nr_slots, NT_MAX_NETS);
+	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
+	ctx->slots[ctx->nr_slots].net = net;
+	ctx->slots[ctx->nr_slots].state = NT_LIVE;
+	ctx->nr_slots++;
+	return net;
+}
+
+static struct nt_slot *nt_slot_of(struct nt_ctx *ctx, struct net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++)
+		if (ctx->slots[i].net == net)
+			return &ctx->slots[i];
+	return NULL;
+}
+
+/* Drop @slot's namespace, pinning its memory with a passive reference. */
+static void nt_slot_drop(struct nt_slot *slot)
+{
+	net_passive_inc(slot->net);
+	slot->state = NT_DYING;
+	put_net(slot->net);
+}
+
+/* Wait until the cleanup work has released everything but our pin. */
+static bool nt_slot_wait(struct nt_slot *slot, unsigned long deadline)
+{
+	while (refcount_read(&slot->net->passive) != 1) {
+		if (time_after(jiffies, deadline))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	/* Pairs with the release ordering of the worker's refcount_dec. */
+	smp_acquire__after_ctrl_dep();
+	slot->state = NT_DEAD;
+	return true;
+}
+
+/* Wait for the teardown of every NT_DYING slot. */
+static bool nt_slots_wait(struct nt_ctx *ctx)
+{
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++)
+		if (ctx->slots[i].net && ctx->slots[i].state == NT_DYING &&
+		    !nt_slot_wait(&ctx->slots[i], deadline))
+			ok = false;
+	return ok;
+}
+
+/*
+ * Tear the @n namespaces of @nets down, all queued at once so that they
+ * can share a cleanup batch, and wait for the teardown to finish.  They
+ * stay pinned (readable) until nt_nets_unpin().
+ */
+static void nt_nets_kill(struct kunit *test, struct net * const *nets,
+			 unsigned int n)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct nt_slot *slot;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		slot = nt_slot_of(ctx, nets[i]);
+		KUNIT_ASSERT_NOT_NULL(test, slot);
+		KUNIT_ASSERT_EQ(test, slot->state, NT_LIVE);
+	}
+	for (i = 0; i < n; i++)
+		nt_slot_drop(nt_slot_of(ctx, nets[i]));
+	KUNIT_ASSERT_TRUE_MSG(test, nt_slots_wait(ctx),
+			      "namespace teardown did not finish");
+}
+
+static void nt_net_kill(struct kunit *test, struct net *net)
+{
+	nt_nets_kill(test, &net, 1);
+}
+
+/* Drop our pins: the namespaces torn down so far are freed now. */
+static void nt_nets_unpin(struct nt_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++) {
+		struct nt_slot *slot = &ctx->slots[i];
+
+		if (slot->net && slot->state == NT_DEAD) {
+			net_passive_dec(slot->net);
+			slot->net = NULL;
+		}
+	}
+}
+
+/* Cleanup: kill what is left, wait, unpin.  Never frees a dying net. */
+static void nt_nets_release(void *data)
+{
+	struct nt_ctx *ctx = data;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_slots; i++)
+		if (ctx->slots[i].net && ctx->slots[i].state == NT_LIVE)
+			nt_slot_drop(&ctx->slots[i]);
+	if (!nt_slots_wait(ctx))
+		kunit_err(ctx->test, "namespace teardown did not finish, leaking the pins\n");
+	nt_nets_unpin(ctx);
+}
+
+static void nt_ctx_clear(void *data)
+{
+	/* No pernet callback of ours can run any more: all unregistered. */
+	smp_store_release(&nt_cur, NULL);
+}
+
+static int nt_test_init(struct kunit *test)
+{
+	struct nt_ctx *ctx;
+	int err;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+
+	ctx->test = test;
+	ctx->task = current;
+	ctx->fail_ops = -1;
+	spin_lock_init(&ctx->lock);
+	test->priv = ctx;
+
+	/* Runs after the test's own actions (unregistrations) ... */
+	err = kunit_add_action_or_reset(test, nt_ctx_clear, ctx);
+	if (err)
+		return err;
+	/* Publish the initialised context to the pernet callbacks. */
+	smp_store_release(&nt_cur, ctx);
+
+	/* ... and this one before it: namespaces die with no ops left. */
+	return kunit_add_action_or_reset(test, nt_nets_release, ctx);
+}
+
+/* ---- 1. init and exit ordering ------------------------------------------ */
+
+static void netns_test_ordering(struct kunit *test)
+{
+	static const int create[] = {
+		NT_EV(0, NT_INIT), NT_EV(1, NT_INIT),
+		NT_EV(2, NT_INIT), NT_EV(3, NT_INIT),
+	};
+	static const int destroy[] = {
+		NT_EV(3, NT_PRE_EXIT), NT_EV(2, NT_PRE_EXIT),
+		NT_EV(1, NT_PRE_EXIT), NT_EV(0, NT_PRE_EXIT),
+		NT_EV(3, NT_EXIT_RTNL), NT_EV(2, NT_EXIT_RTNL),
+		NT_EV(1, NT_EXIT_RTNL), NT_EV(0, NT_EXIT_RTNL),
+		NT_EV(3, NT_EXIT), NT_EV(3, NT_EXIT_BATCH),
+		NT_EV(2, NT_EXIT), NT_EV(2, NT_EXIT_BATCH),
+		NT_EV(1, NT_EXIT), NT_EV(1, NT_EXIT_BATCH),
+		NT_EV(0, NT_EXIT), NT_EV(0, NT_EXIT_BATCH),
+	};
+	int all[ARRAY_SIZE(create) + ARRAY_SIZE(destroy)];
+	struct nt_ctx *ctx = test->priv;
+	struct net *nets[2];
+	long ucount;
+
+	/* Devices and subsystems interleaved: 2 is a device, 0 a subsys... */
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[2], true), 0);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[0], false), 0);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[3], true), 0);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[1], false), 0);
+
+	ucount = nt_netns_ucount(test);
+
+	/* ... yet subsystems 0, 1 are set up before devices 2, 3. */
+	nt_start_recording(ctx);
+	nets[0] = nt_net_new(test);
+	nets[1] = nt_net_new(test);
+	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount + 2);
+	KUNIT_EXPECT_TRUE(test, nt_on_list(nets[0]));
+	KUNIT_EXPECT_TRUE(test, nt_on_list(nets[1]));
+	KUNIT_EXPECT_NE(test, nets[0]->net_cookie, nets[1]->net_cookie);
+	nt_expect_events(test, nets[0], create, ARRAY_SIZE(create));
+	nt_expect_events(test, nets[1], create, ARRAY_SIZE(create));
+
+	/* Teardown: each stage walks the operations in reverse. */
+	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
+	nt_stop_recording(ctx);
+
+	memcpy(all, create, sizeof(create));
+	memcpy(all + ARRAY_SIZE(create), destroy, sizeof(destroy));
+	nt_expect_events(test, nets[0], all, ARRAY_SIZE(all));
+	nt_expect_events(test, nets[1], all, ARRAY_SIZE(all));
+	KUNIT_EXPECT_FALSE(test, nt_on_list(nets[0]));
+	KUNIT_EXPECT_FALSE(test, nt_on_list(nets[1]));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
+	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount);
+
+	/*
+	 * Torn down in one batch (usual, not guaranteed): every pre_exit of
+	 * the batch comes before any exit of it.
+	 */
+	if (nt_batch_call(ctx, nets[0], 3) &&
+	    nt_batch_call(ctx, nets[0], 3) == nt_batch_call(ctx, nets[1], 3)) {
+		int last_pre = max(nt_last(ctx, nets[0], NT_PRE_EXIT),
+				   nt_last(ctx, nets[1], NT_PRE_EXIT));
+		int first_exit = min(nt_first(ctx, nets[0], -1, NT_EXIT),
+				     nt_first(ctx, nets[1], -1, NT_EXIT));
+
+		KUNIT_EXPECT_LT(test, last_pre, first_exit);
+	} else {
+		kunit_info(test, "namespaces torn down in separate batches\n");
+	}
+
+	nt_nets_unpin(ctx);
+}
+
+/* ---- 2. registration replay onto existing namespaces -------------------- */
+
+static void netns_test_replay(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *nets[3], *snap[NT_MAX_SNAP];
+	unsigned int i, nr_snap;
+
+	for (i = 0; i < ARRAY_SIZE(nets); i++)
+		nets[i] = nt_net_new(test);
+
+	nt_start_recording(ctx);
+	nt_arm_snapshot(ctx);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[0], false), 0);
+	nt_stop_recording(ctx);
+
+	/* Every live namespace, ours and init_net included, exactly once. */
+	KUNIT_ASSERT_FALSE(test, ctx->snap_overflow);
+	KUNIT_EXPECT_FALSE(test, ctx->snap_unlocked);
+	KUNIT_ASSERT_GT(test, ctx->nr_snap, 0);
+	KUNIT_EXPECT_TRUE(test, nt_in_snapshot(ctx, &init_net));
+	for (i = 0; i < ARRAY_SIZE(nets); i++)
+		KUNIT_EXPECT_TRUE(test, nt_in_snapshot(ctx, nets[i]));
+	for (i = 0; i < ctx->nr_snap; i++)
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, ctx->snap[i], 0, NT_INIT), 1);
+	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), ctx->nr_snap);
+	nr_snap = ctx->nr_snap;
+	memcpy(snap, ctx->snap, nr_snap * sizeof(snap[0]));
+
+	/* Unregistration runs every teardown stage on each of them, once. */
+	nt_start_recording(ctx);
+	nt_arm_snapshot(ctx);
+	nt_unregister(test, &nt_ops[0], false);
+	nt_stop_recording(ctx);
+
+	KUNIT_ASSERT_FALSE(test, ctx->snap_overflow);
+	KUNIT_EXPECT_FALSE(test, ctx->snap_unlocked);
+	KUNIT_EXPECT_EQ(test, ctx->nr_snap, nr_snap);
+	for (i = 0; i < nr_snap; i++) {
+		struct net *net = snap[i];
+
+		KUNIT_EXPECT_TRUE(test, nt_in_snapshot(ctx, net));
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_PRE_EXIT), 1);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_RTNL), 1);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT), 1);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_BATCH), 1);
+	}
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 0, NT_INIT), 0);
+	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 4 * nr_snap);
+}
+
+/* ---- 3. init failure at every position during creation ------------------ */
+
+static void netns_test_create_failure(struct kunit *test)
+{
+	static const bool device[NT_NR_OPS] = { false, false, true, true };
+	struct nt_ctx *ctx = test->priv;
+	int exp[5 * NT_NR_OPS];
+	unsigned int k, n, j;
+	struct net *net;
+	long ucount;
+
+	/* Setup order 0, 1 (subsystems), 2, 3 (devices). */
+	for (j = 0; j < NT_NR_OPS; j++)
+		KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[j], device[j]), 0);
+
+	ucount = nt_netns_ucount(test);
+
+	for (k = 0; k < NT_NR_OPS; k++) {
+		nt_start_recording(ctx);
+		nt_arm_failure(ctx, k, 0);
+		net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+		nt_disarm_failure(ctx);
+		nt_stop_recording(ctx);
+
+		if (!IS_ERR(net)) {
+			/* Let the cleanup drop it (nr_slots is 0 here). */
+			ctx->slots[ctx->nr_slots].net = net;
+			ctx->slots[ctx->nr_slots++].state = NT_LIVE;
+			KUNIT_FAIL_AND_ABORT(test, "ops %u failed, creation did not", k);
+		}
+		KUNIT_EXPECT_EQ(test, PTR_ERR(net), -ENOMEM);
+
+		/* The namespace being created is the one ops k failed on. */
+		KUNIT_ASSERT_EQ(test, nt_nets_with(ctx, k, NT_INIT_FAILED, &net, 1), 1);
+
+		n = 0;
+		for (j = 0; j < k; j++)
+			exp[n++] = NT_EV(j, NT_INIT);
+		exp[n++] = NT_EV(k, NT_INIT_FAILED);
+		for (j = k; j-- > 0;)
+			exp[n++] = NT_EV(j, NT_PRE_EXIT);
+		for (j = k; j-- > 0;)
+			exp[n++] = NT_EV(j, NT_EXIT_RTNL);
+		for (j = k; j-- > 0;) {
+			exp[n++] = NT_EV(j, NT_EXIT);
+			exp[n++] = NT_EV(j, NT_EXIT_BATCH);
+		}
+		nt_expect_events(test, net, exp, n);
+		/* Nothing ran anywhere else. */
+		KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), n);
+
+		/* Never visible, its ucount returned, its storage checked. */
+		KUNIT_EXPECT_FALSE(test, nt_on_list(net));
+		KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount);
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
+	}
+
+	/* The failures were one-shot and left the registry intact. */
+	nt_start_recording(ctx);
+	net = nt_net_new(test);
+	nt_stop_recording(ctx);
+	n = 0;
+	for (j = 0; j < NT_NR_OPS; j++)
+		exp[n++] = NT_EV(j, NT_INIT);
+	nt_expect_events(test, net, exp, n);
+	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount + 1);
+}
+
+/* ---- 4. init failure during registration at every namespace ------------- */
+
+static void netns_test_register_failure(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *nets[2], *fresh;
+	unsigned int k, j, visits = 0;
+	int err;
+
+	for (j = 0; j < ARRAY_SIZE(nets); j++)
+		nets[j] = nt_net_new(test);
+
+	for (k = 0; k == 0 || k < visits; k++) {
+		nt_start_recording(ctx);
+		nt_arm_snapshot(ctx);
+		nt_arm_failure(ctx, 0, k);
+		err = register_pernet_subsys(&nt_ops[0]);
+		nt_disarm_failure(ctx);
+		nt_stop_recording(ctx);
+		if (!err)
+			unregister_pernet_subsys(&nt_ops[0]);
+		KUNIT_ASSERT_EQ(test, err, -ENOMEM);
+
+		/* The namespaces visited, in order: the list at that time. */
+		KUNIT_ASSERT_FALSE(test, ctx->snap_overflow);
+		KUNIT_EXPECT_FALSE(test, ctx->snap_unlocked);
+		if (k == 0) {
+			visits = ctx->nr_snap;
+			KUNIT_EXPECT_TRUE(test, nt_in_snapshot(ctx, &init_net));
+			for (j = 0; j < ARRAY_SIZE(nets); j++)
+				KUNIT_EXPECT_TRUE(test,
+						  nt_in_snapshot(ctx, nets[j]));
+		}
+		KUNIT_ASSERT_EQ(test, ctx->nr_snap, visits);
+
+		for (j = 0; j < visits; j++) {
+			struct net *net = ctx->snap[j];
+			unsigned int done = j < k;
+
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_INIT), done);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_INIT_FAILED),
+					j == k);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_PRE_EXIT), done);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_RTNL), done);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT), done);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_BATCH), done);
+		}
+		/* k inits, one failure, k of each of the four undo stages. */
+		KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 5 * k + 1);
+	}
+
+	/* Not registered: a new namespace does not run it... */
+	nt_start_recording(ctx);
+	fresh = nt_net_new(test);
+	nt_stop_recording(ctx);
+	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 0);
+
+	/* ... and it registers cleanly now, on every namespace. */
+	nt_start_recording(ctx);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[0], false), 0);
+	nt_stop_recording(ctx);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 0, NT_INIT), visits + 1);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, fresh, 0, NT_INIT), 1);
+	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), visits + 1);
+}
+
+/* ---- 5. ops->size storage ----------------------------------------------- */
+
+static void netns_test_size_storage(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct nt_priv *p;
+	struct net *net;
+	unsigned int id;
+
+	/* Replayed on init_net: zeroed storage seen from init (checked there). */
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[1], false), 0);
+	id = nt_ops1_id;
+	p = net_generic(&init_net, id);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->magic, NT_MAGIC);
+	KUNIT_EXPECT_PTR_EQ(test, p->net, &init_net);
+
+	nt_start_recording(ctx);
+	net = nt_net_new(test);
+	p = net_generic(net, id);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p->magic, NT_MAGIC);
+	KUNIT_EXPECT_PTR_EQ(test, p->net, net);
+	KUNIT_EXPECT_FALSE(test, p->exited);
+	KUNIT_EXPECT_PTR_NE(test, (void *)p, net_generic(&init_net, id));
+
+	/* Still there in pre_exit, exit and exit_batch (checked there) ... */
+	nt_net_kill(test, net);
+	nt_stop_recording(ctx);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 1, NT_EXIT), 1);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 1, NT_EXIT_BATCH), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
+
+	/* ... and released after the last stage (kmemleak checks the kfree). */
+	KUNIT_EXPECT_NULL(test, net_generic(net, id));
+	nt_nets_unpin(ctx);
+
+	nt_unregister(test, &nt_ops[1], false);
+	KUNIT_EXPECT_NULL(test, net_generic(&init_net, id));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
+}
+
+/* ---- 6. generic array growth under RCU readers -------------------------- */
+
+struct nt_grow_data {
+	u64	magic;
+};
+
+static unsigned int nt_grow_id[NT_GROW_OPS];
+
+#define NT_GROW_OPS_INIT(i)				\
+	{						\
+		.id = &nt_grow_id[i],			\
+		.size = sizeof(struct nt_grow_data),	\
+	}
+
+static struct pernet_operations nt_grow_ops[NT_GROW_OPS] = {
+	NT_GROW_OPS_INIT(0),  NT_GROW_OPS_INIT(1),
+	NT_GROW_OPS_INIT(2),  NT_GROW_OPS_INIT(3),
+	NT_GROW_OPS_INIT(4),  NT_GROW_OPS_INIT(5),
+	NT_GROW_OPS_INIT(6),  NT_GROW_OPS_INIT(7),
+	NT_GROW_OPS_INIT(8),  NT_GROW_OPS_INIT(9),
+	NT_GROW_OPS_INIT(10), NT_GROW_OPS_INIT(11),
+	NT_GROW_OPS_INIT(12), NT_GROW_OPS_INIT(13),
+	NT_GROW_OPS_INIT(14), NT_GROW_OPS_INIT(15),
+};
+
+struct nt_grow {
+	struct net		*nets[NT_GROW_NETS];
+	unsigned int		ids[NT_GROW_OPS];
+	struct nt_grow_data	*ptrs[NT_GROW_OPS][NT_GROW_NETS];
+	unsigned int		published;	/* entries the reader checks */
+	unsigned int		registered;
+	struct task_struct	*reader;
+	atomic_long_t		rounds;
+	atomic_long_t		bad;
+};
+
+static u64 nt_grow_magic(unsigned int i, unsigned int j)
+{
+	return NT_MAGIC ^ (i << 8) ^ j;
+}
+
+static int nt_grow_reader(void *data)
+{
+	struct nt_grow *g = data;
+
+	while (!kthread_should_stop()) {
+		/* Pairs with the release in netns_test_generic_growth(). */
+		unsigned int n = smp_load_acquire(&g->published);
+		unsigned int i, j;
+
+		rcu_read_lock();
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < NT_GROW_NETS; j++) {
+				struct nt_grow_data *d;
+
+				d = net_generic(g->nets[j], g->ids[i]);
+				if (d != g->ptrs[i][j] ||
+				    READ_ONCE(d->magic) != nt_grow_magic(i, j))
+					atomic_long_inc(&g->bad);
+			}
+		}
+		rcu_read_unlock();
+		atomic_long_inc(&g->rounds);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Stop the reader first: the storage it reads goes with the ops. */
+static void nt_grow_cleanup(void *data)
+{
+	struct nt_grow *g = data;
+
+	if (g->reader) {
+		kthread_stop(g->reader);
+		g->reader = NULL;
+	}
+	while (g->registered)
+		unregister_pernet_subsys(&nt_grow_ops[--g->registered]);
+}
+
+static bool nt_grow_wait_rounds(struct nt_grow *g, long target)
+{
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+
+	while (atomic_long_read(&g->rounds) < target) {
+		if (time_after(jiffies, deadline))
+			return false;
+		usleep_range(500, 1000);
+	}
+	return true;
+}
+
+static unsigned int nt_gen_len(struct net *net)
+{
+	unsigned int len;
+
+	rcu_read_lock();
+	len = rcu_dereference(net->gen)->s.len;
+	rcu_read_unlock();
+	return len;
+}
+
+static void netns_test_generic_growth(struct kunit *test)
+{
+	unsigned int len[NT_GROW_NETS];
+	struct task_struct *reader;
+	unsigned int i, j;
+	struct nt_grow *g;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	g->nets[0] = &init_net;
+	g->nets[1] = nt_net_new(test);
+	for (j = 0; j < NT_GROW_NETS; j++)
+		len[j] = nt_gen_len(g->nets[j]);
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_grow_cleanup, g), 0);
+	reader = kthread_run(nt_grow_reader, g, "netns-kunit-rd");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reader);
+	g->reader = reader;
+	KUNIT_ASSERT_TRUE(test, nt_grow_wait_rounds(g, 1));
+
+	for (i = 0; i < NT_GROW_OPS; i++) {
+		KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_grow_ops[i]), 0);
+		g->registered = i + 1;
+		g->ids[i] = nt_grow_id[i];
+		for (j = 0; j < NT_GROW_NETS; j++) {
+			struct nt_grow_data *d;
+
+			d = net_generic(g->nets[j], g->ids[i]);
+			KUNIT_ASSERT_NOT_NULL(test, d);
+			KUNIT_EXPECT_EQ(test, d->magic, 0);
+			d->magic = nt_grow_magic(i, j);
+			g->ptrs[i][j] = d;
+		}
+		/* From now on the reader checks entry i too. */
+		smp_store_release(&g->published, i + 1);
+	}
+
+	/* Two full rounds over the final arrays. */
+	KUNIT_ASSERT_TRUE(test,
+			  nt_grow_wait_rounds(g, atomic_long_read(&g->rounds) + 2));
+
+	for (j = 0; j < NT_GROW_NETS; j++) {
+		KUNIT_EXPECT_GT_MSG(test, nt_gen_len(g->nets[j]), len[j],
+				    "array of namespace %u did not grow", j);
+		for (i = 0; i < NT_GROW_OPS; i++)
+			KUNIT_EXPECT_LT(test, g->ids[i], nt_gen_len(g->nets[j]));
+	}
+
+	kunit_release_action(test, nt_grow_cleanup, g);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&g->bad), 0);
+	kunit_info(test, "%ld reader rounds, array length %u -> %u\n",
+		   atomic_long_read(&g->rounds), len[0], nt_gen_len(&init_net));
+}
+
+/* ---- 7. net_assign_generic() -------------------------------------------- */
+
+static unsigned int nt_assign_id;
+
+static int nt_assign_init(struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+	struct nt_assigned *a;
+	int err;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->magic = NT_MAGIC;
+	a->net = net;
+
+	/* From our own init, for our own id: the documented use. */
+	err = net_assign_generic(net, nt_assign_id, a);
+	if (err) {
+		kfree(a);
+		return err;
+	}
+	if (ctx && net_generic(net, nt_assign_id) != a)
+		atomic_inc(&ctx->assign_errors);
+	nt_record(0, NT_INIT, net);
+	return 0;
+}
+
+static void nt_assign_exit(struct net *net)
+{
+	struct nt_assigned *a = net_generic(net, nt_assign_id);
+	struct nt_ctx *ctx = nt_ctx_get();
+
+	if (!a || a->magic != NT_MAGIC || a->net != net) {
+		/* Not ours: better leak than free a stranger. */
+		if (ctx)
+			atomic_inc(&ctx->assign_errors);
+		return;
+	}
+	kfree(a);
+	nt_record(0, NT_EXIT, net);
+}
+
+static struct pernet_operations nt_assign_ops = {
+	.init	= nt_assign_init,
+	.exit	= nt_assign_exit,
+	.id	= &nt_assign_id,
+};
+
+static void netns_test_assign_generic(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct nt_assigned *a;
+	struct net *net;
+
+	nt_start_recording(ctx);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_assign_ops, false), 0);
+	a = net_generic(&init_net, nt_assign_id);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, a->magic, NT_MAGIC);
+	KUNIT_EXPECT_PTR_EQ(test, a->net, &init_net);
+
+	net = nt_net_new(test);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_INIT), 1);
+	a = net_generic(net, nt_assign_id);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, a->magic, NT_MAGIC);
+	KUNIT_EXPECT_PTR_EQ(test, a->net, net);
+
+	nt_net_kill(test, net);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT), 1);
+	/* The core clears the slot; the pointer was ours and is freed. */
+	KUNIT_EXPECT_NULL(test, net_generic(net, nt_assign_id));
+	nt_nets_unpin(ctx);
+
+	nt_unregister(test, &nt_assign_ops, false);
+	nt_stop_recording(ctx);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, &init_net, 0, NT_EXIT), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->assign_errors), 0);
+}
+
+/* ---- 8. maybe_get_net() and check_net() on a dying namespace ------------ */
+
+static void netns_test_dying(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *net, *ref;
+
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_ops[0], false), 0);
+
+	WRITE_ONCE(ctx->probe_init, true);
+	net = nt_net_new(test);
+	WRITE_ONCE(ctx->probe_init, false);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->probe_init_calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->probe_init_bad), 0);
+
+	KUNIT_EXPECT_TRUE(test, check_net(net));
+	ref = maybe_get_net(net);
+	KUNIT_EXPECT_PTR_EQ(test, ref, net);
+	if (ref)
+		put_net(ref);
+
+	/* pre_exit and exit probe it; exit_batch checks check_net(). */
+	WRITE_ONCE(ctx->probe_net, net);
+	nt_net_kill(test, net);
+	WRITE_ONCE(ctx->probe_net, NULL);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->probe_dying_calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->probe_dying_ref), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->probe_dying_live), 0);
+
+	/*
+	 * Pinned but dead: still no way back.  Should it hand out a
+	 * reference anyway, that reference is leaked on purpose: dropping it
+	 * would queue a dead namespace for teardown a second time.
+	 */
+	KUNIT_EXPECT_FALSE(test, check_net(net));
+	KUNIT_EXPECT_NULL(test, maybe_get_net(net));
+	nt_nets_unpin(ctx);
+}
+
+/* ---- 9. weak reference leak report -------------------------------------- */
+
+/* Whether the kernel log has the core's weak reference report for @cookie. */
+static bool nt_log_has_weak_report(struct kunit *test, u64 cookie)
+{
+	struct kmsg_dump_iter iter;
+	char needle[40];
+	bool found = false;
+	size_t len;
+	char *line;
+
+	line = kunit_kmalloc(test, NT_LINE_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(needle, sizeof(needle), "cookie %llu ", cookie);
+
+	kmsg_dump_rewind(&iter);
+	while (!found &&
+	       kmsg_dump_get_line(&iter, false, line, NT_LINE_MAX - 1, &len)) {
+		line[len] = '\0';
+		found = strstr(line, needle) && strstr(line, "weak reference");
+	}
+	kunit_kfree(test, line);
+	return found;
+}
+
+static void netns_test_weak_ref_leak(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *nets[2];
+	u64 leaky, clean;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	nets[0] = nt_net_new(test);
+	nets[1] = nt_net_new(test);
+	leaky = nets[0]->net_cookie;
+	clean = nets[1]->net_cookie;
+	KUNIT_ASSERT_NE(test, leaky, clean);
+
+	/* One weak reference forgotten, one released. */
+	KUNIT_EXPECT_PTR_EQ(test, hold_net(nets[0]), nets[0]);
+	KUNIT_EXPECT_PTR_EQ(test, hold_net(nets[1]), nets[1]);
+	release_net(nets[1]);
+	/* make check fails on any such report but one announced like this. */
+	kunit_info(test, "expect one weak reference report for cookie %llu\n",
+		   leaky);
+
+	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
+	KUNIT_EXPECT_EQ(test, atomic_read(&nets[0]->weak_refs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nets[1]->weak_refs), 0);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, leaky));
+
+	/* Our pins are the last passive references: the report is now. */
+	nt_nets_unpin(ctx);
+	KUNIT_EXPECT_TRUE(test, nt_log_has_weak_report(test, leaky));
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean));
+}
+
+/* ---- 10. nsid allocation, lookup and removal ---------------------------- */
+
+/* get_net_ns_by_id() must return @expect (or NULL); drops what it got. */
+static void nt_expect_by_id(struct kunit *test, struct net *net, int id,
+			    struct net *expect)
+{
+	struct net *got = get_net_ns_by_id(net, id);
+
+	KUNIT_EXPECT_PTR_EQ_MSG(test, got, expect, "nsid %d", id);
+	if (got)
+		put_net(got);
+}
+
+static void netns_test_nsid_one(struct kunit *test, struct net *a)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *b;
+	int id, rid;
+
+	b = nt_net_new(test);
+
+	KUNIT_EXPECT_EQ(test, peernet2id(a, b), NETNSA_NSID_NOT_ASSIGNED);
+	KUNIT_EXPECT_FALSE(test, peernet_has_id(a, b));
+
+	id = peernet2id_alloc(a, b, GFP_KERNEL);
+	KUNIT_ASSERT_GE(test, id, 0);
+	KUNIT_EXPECT_EQ(test, peernet2id_alloc(a, b, GFP_KERNEL), id);
+	KUNIT_EXPECT_EQ(test, peernet2id(a, b), id);
+	KUNIT_EXPECT_TRUE(test, peernet_has_id(a, b));
+	nt_expect_by_id(test, a, id, b);
+	/* Ids are per owner: b has none for a yet. */
+	KUNIT_EXPECT_EQ(test, peernet2id(b, a), NETNSA_NSID_NOT_ASSIGNED);
+
+	rid = peernet2id_alloc(b, a, GFP_KERNEL);
+	KUNIT_ASSERT_GE(test, rid, 0);
+	KUNIT_EXPECT_EQ(test, peernet2id(b, a), rid);
+	nt_expect_by_id(test, b, rid, a);
+
+	/* The peer dies: its id is gone and cannot be handed out again. */
+	nt_net_kill(test, b);
+	KUNIT_EXPECT_EQ(test, peernet2id(a, b), NETNSA_NSID_NOT_ASSIGNED);
+	KUNIT_EXPECT_FALSE(test, peernet_has_id(a, b));
+	nt_expect_by_id(test, a, id, NULL);
+	KUNIT_EXPECT_EQ(test, peernet2id_alloc(a, b, GFP_KERNEL),
+			NETNSA_NSID_NOT_ASSIGNED);
+	nt_nets_unpin(ctx);
+}
+
+/* Too big for the stack of a KASAN kernel. */
+struct nt_nsid_peers {
+	struct net	*peers[NT_PEERS];
+	struct net	*odd[NT_PEERS / 2];
+	int		ida[NT_PEERS];	/* id a gives peers[i] */
+	int		idp[NT_PEERS];	/* id peers[i] gives a */
+};
+
+static void netns_test_nsid(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct nt_nsid_peers *p;
+	struct net *a, **peers, **odd;
+	unsigned int i, j, found;
+	int *ida, *idp;
+	int id;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	peers = p->peers;
+	odd = p->odd;
+	ida = p->ida;
+	idp = p->idp;
+
+	a = nt_net_new(test);
+	netns_test_nsid_one(test, a);
+
+	for (i = 0; i < NT_PEERS; i++)
+		peers[i] = nt_net_new(test);
+
+	for (i = 0; i < NT_PEERS; i++) {
+		ida[i] = peernet2id_alloc(a, peers[i], GFP_KERNEL);
+		KUNIT_ASSERT_GE(test, ida[i], 0);
+		idp[i] = peernet2id_alloc(peers[i], a, GFP_KERNEL);
+		KUNIT_ASSERT_GE(test, idp[i], 0);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, ida[i], ida[j]);
+	}
+	for (i = 0; i < NT_PEERS; i++) {
+		KUNIT_EXPECT_EQ(test, peernet2id(a, peers[i]), ida[i]);
+		nt_expect_by_id(test, a, ida[i], peers[i]);
+		nt_expect_by_id(test, peers[i], idp[i], a);
+	}
+
+	/* Kill the odd ones, in one go. */
+	for (i = 0; i < NT_PEERS / 2; i++)
+		odd[i] = peers[2 * i + 1];
+	nt_nets_kill(test, odd, ARRAY_SIZE(p->odd));
+
+	for (i = 0; i < NT_PEERS; i++) {
+		if (i % 2) {
+			KUNIT_EXPECT_EQ(test, peernet2id(a, peers[i]),
+					NETNSA_NSID_NOT_ASSIGNED);
+			nt_expect_by_id(test, a, ida[i], NULL);
+		} else {
+			KUNIT_EXPECT_EQ(test, peernet2id(a, peers[i]), ida[i]);
+			KUNIT_EXPECT_EQ(test, peernet2id(peers[i], a), idp[i]);
+			nt_expect_by_id(test, a, ida[i], peers[i]);
+			nt_expect_by_id(test, peers[i], idp[i], a);
+		}
+	}
+
+	/* Exactly the ids of the even peers remain in a's table. */
+	found = 0;
+	for (id = 0; id < 4 * NT_PEERS; id++) {
+		struct net *got = get_net_ns_by_id(a, id);
+
+		if (!got)
+			continue;
+		found++;
+		for (i = 0; i < NT_PEERS; i += 2)
+			if (got == peers[i])
+				break;
+		KUNIT_EXPECT_LT_MSG(test, i, NT_PEERS, "nsid %d: stray peer", id);
+		if (i < NT_PEERS)
+			KUNIT_EXPECT_EQ(test, id, ida[i]);
+		put_net(got);
+	}
+	KUNIT_EXPECT_EQ(test, found, NT_PEERS / 2);
+
+	nt_nets_unpin(ctx);
+}
+
+/* ---- optional: allocation failures during registration (fail_nth) ------- */
+
+#ifdef CONFIG_FAULT_INJECTION
+/* Whether current->fail_nth can fail a GFP_KERNEL slab allocation. */
+static bool nt_fail_nth_works(void)
+{
+	void *p;
+
+	WRITE_ONCE(current->fail_nth, 1);
+	p = kmalloc(16, GFP_KERNEL | __GFP_NOWARN);
+	WRITE_ONCE(current->fail_nth, 0);
+	kfree(p);
+	return !p;
+}
+
+static void nt_fault_inject_register(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	unsigned int n, j, nr, ninit, live, failures = 0, absorbed = 0;
+	struct net *set_up[NT_MAX_SNAP];
+	unsigned long positions = 0;
+	bool done = false;
+	unsigned int left;
+	int err;
+
+	if (!nt_fail_nth_works())
+		kunit_skip(test,
+			   "fail_nth spares GFP_KERNEL slabs: needs FAILSLAB, failslab/ignore-gfp-wait=N");
+
+	for (j = 0; j < 2; j++)
+		nt_net_new(test);
+	live = nt_count_live();
+
+	for (n = 1; n <= NT_FI_MAX_STEPS && !done; n++) {
+		nt_start_recording(ctx);
+		WRITE_ONCE(current->fail_nth, n);
+		err = register_pernet_subsys(&nt_ops[1]);
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		nt_stop_recording(ctx);
+		ninit = nt_count(ctx, NULL, 1, NT_INIT);
+
+		if (!err) {
+			unregister_pernet_subsys(&nt_ops[1]);
+			/* Registered: then it ran on every namespace. */
+			KUNIT_EXPECT_EQ_MSG(test, ninit, live, "step %u", n);
+			if (left)
+				done = true;	/* past the last fault point */
+			else
+				absorbed++;	/* a caller coped with it */
+			continue;
+		}
+
+		failures++;
+		KUNIT_EXPECT_EQ_MSG(test, err, -ENOMEM, "step %u", n);
+		positions |= BIT(min(ninit, BITS_PER_LONG - 1));
+		/* Exactly the namespaces that were set up are undone, once. */
+		KUNIT_EXPECT_FALSE(test, ctx->overflow);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_INIT_FAILED), 0);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_PRE_EXIT), ninit);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT_RTNL), ninit);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT), ninit);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT_BATCH), ninit);
+		nr = nt_nets_with(ctx, 1, NT_INIT, set_up, ARRAY_SIZE(set_up));
+		KUNIT_EXPECT_EQ(test, nr, ninit);
+		for (j = 0; j < nr; j++) {
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_INIT), 1);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_EXIT), 1);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_EXIT_BATCH), 1);
+		}
+	}
+
+	KUNIT_EXPECT_TRUE(test, done);
+	KUNIT_EXPECT_GT(test, failures, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
+	kunit_info(test, "%u failing steps, %u absorbed, failure positions %#lx over %u namespaces\n",
+		   failures, absorbed, positions, live);
+}
+#endif /* CONFIG_FAULT_INJECTION */
+
+static void netns_test_fault_inject_register(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	nt_fault_inject_register(test);
+#else
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+#endif
+}
+
+static struct kunit_case netns_core_test_cases[] = {
+	KUNIT_CASE(netns_test_ordering),
+	KUNIT_CASE(netns_test_replay),
+	KUNIT_CASE(netns_test_create_failure),
+	KUNIT_CASE(netns_test_register_failure),
+	KUNIT_CASE(netns_test_size_storage),
+	KUNIT_CASE(netns_test_generic_growth),
+	KUNIT_CASE(netns_test_assign_generic),
+	KUNIT_CASE(netns_test_dying),
+	KUNIT_CASE(netns_test_weak_ref_leak),
+	KUNIT_CASE(netns_test_nsid),
+	KUNIT_CASE(netns_test_fault_inject_register),
+	{}
+};
+
+static struct kunit_suite netns_core_test_suite = {
+	.name = "netns_core",
+	.init = nt_test_init,
+	.test_cases = netns_core_test_cases,
+};
+
+kunit_test_suite(netns_core_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the network namespace core");
+MODULE_LICENSE("GPL");
