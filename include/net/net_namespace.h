@@ -68,6 +68,11 @@ struct bpf_prog;
  *   pernet_ops_rwsem -> nsid retire mutex (net/core/net_nsid.c)
  *   owner's net->nsids.lock -> named namespace's net->nsids.name_lock
  *
+ * The original design (2007) had net_mutex -> RTNL -> dev_base_lock, with
+ * net_namespace_list walkable under net_mutex or RTNL.  net_mutex is now
+ * pernet_ops_rwsem, and the list has its own innermost lock, net_rwsem,
+ * so a walker needs neither of the outer locks.
+ *
  * pernet_ops_rwsem: protects the pernet_operations list, the generic
  *	pointer id allocator and each namespace's generic array while it is
  *	being filled in.  Namespace creation and the cleanup worker hold it
@@ -517,6 +522,12 @@ static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
 #define for_each_net_rcu(VAR)				\
 	list_for_each_entry_rcu(VAR, &net_namespace_list, list)
 
+/*
+ * Code and data used only to set up and tear down namespaces.  With
+ * CONFIG_NET_NS they are needed for every namespace created later; without
+ * it only init_net exists, so they can go with the rest of the init
+ * sections (__net_exit code is kept but never run).
+ */
 #ifdef CONFIG_NET_NS
 #define __net_init
 #define __net_exit
