@@ -20,15 +20,51 @@ suite() {
 	echo "=== END $name $rc" >&3
 }
 
-# KUnit suites ran at boot; their KTAP is kept in debugfs.
-for d in /sys/kernel/debug/kunit/*/; do
+kunit=/sys/kernel/debug/kunit
+failslab=/sys/kernel/debug/failslab
+stress_param=/sys/module/net_namespace_test/parameters/stress_seconds
+STRESS_SECONDS=${STRESS_SECONDS:-30}
+
+# The netns_core suite ran at boot, when failslab still spares GFP_KERNEL
+# allocations and its fault-injection case can only skip. Run it again
+# with fail-nth able to hit them (quietly), then put the knobs back.
+if [ -w "$kunit/netns_core/run" ] && [ -d "$failslab" ]; then
+	wait_knob=$(cat $failslab/ignore-gfp-wait)
+	verbose_knob=$(cat $failslab/verbose)
+	echo N > $failslab/ignore-gfp-wait
+	echo 0 > $failslab/verbose
+	echo "netns-core: re-running kunit:netns_core with failslab armed" > /dev/console
+	echo 1 > "$kunit/netns_core/run"
+	echo "$wait_knob" > $failslab/ignore-gfp-wait
+	echo "$verbose_knob" > $failslab/verbose
+	# The case returns early when failslab is not armed: prove it was.
+	suite "kunit:netns_core:fault-injection-armed" script \
+		grep -q 'netns_test_fault_inject_register: [0-9]* failing steps' \
+		"$kunit/netns_core/results"
+fi
+
+# Concurrency stress: pernet_operations registered and unregistered in a
+# loop in the kernel (netns_core_stress, re-run from debugfs) while the
+# netns_stress selftest churns namespaces, nsids, setns() and sockets.
+stress=/netns-core/selftests/netns_stress
+if [ -x $stress ] && [ -w $stress_param ] && [ -w "$kunit/netns_core_stress/run" ]; then
+	echo "$STRESS_SECONDS" > $stress_param
+	echo 1 > "$kunit/netns_core_stress/run" &
+	kstress=$!
+	NETNS_STRESS_SECONDS=$STRESS_SECONDS suite selftest:netns_stress ksft $stress
+	wait $kstress
+	echo 0 > $stress_param
+fi
+
+# KUnit results: boot-time runs, or the re-runs above.
+for d in "$kunit"/*/; do
 	[ -r "$d/results" ] || continue
 	suite "kunit:$(basename "$d")" kunit cat "$d/results"
 done
 
-# Our selftests (kselftest harness).
+# Our other selftests (kselftest harness).
 for t in /netns-core/selftests/*; do
-	[ -x "$t" ] || continue
+	[ -x "$t" ] && [ "$t" != $stress ] || continue
 	suite "selftest:$(basename "$t")" ksft "$t"
 done
 

@@ -1,82 +1,102 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# results.sh LOGDIR
+# results.sh LOGDIR...
 #
-# Judge a `make check` run: one line per test from LOGDIR/results.log, then
-# a scan of the guest console for kernel reports (any of them fails the run
-# even when every test passed), then the summary line "N passed, N failed"
-# (", N skipped" when some were). Exit status 0 only when nothing failed.
+# Judge a `make check` run, one guest boot per LOGDIR: one line per test
+# from LOGDIR/results.log, the guest's exit status (LOGDIR/status), and a
+# scan of LOGDIR/console.log for kernel reports (any of them fails the run
+# even when every test passed). Ends with the summary line
+# "N passed, N failed" (", N skipped" when some were). Exit status 0 only
+# when nothing failed.
 set -uo pipefail
 
-logdir=$1
-results=$logdir/results.log
-console=$logdir/console.log
+total_pass=0 total_fail=0 total_skip=0
 
-tr -d '\r' < "$results" | awk '
-function verdict(res, name) {
-	printf "%-4s %s\n", res, name
-	if (res == "PASS") pass++
-	else if (res == "SKIP") skip++
-	else fail++
-}
-/^=== SUITE / { suite = $3; kind = $4; seen = 0; bad = 0; next }
-/^=== END / {
-	rc = $4
-	if (kind == "script") {
-		if (rc == 0) verdict("PASS", suite)
-		else if (rc == 4) verdict("SKIP", suite)
-		else verdict("FAIL", suite " (exit status " rc ")")
-	} else if (!seen) {
-		verdict("FAIL", suite " (no results, exit status " rc ")")
-	} else if (kind == "ksft" && rc != 0 && !bad) {
-		verdict("FAIL", suite " (exit status " rc ")")
+judge() {
+	local logdir=$1 pass fail skip status expected
+	local results=$logdir/results.log console=$logdir/console.log
+
+	status=$(cat "$logdir/status" 2>/dev/null || echo missing)
+	if [ "$status" != 0 ]; then
+		echo "FAIL guest of $logdir ended with status $status (see $console)"
+		total_fail=$((total_fail + 1))
+	fi
+
+	tr -d '\r' < "$results" 2>/dev/null | awk '
+	function verdict(res, name) {
+		printf "%-4s %s\n", res, name
+		if (res == "PASS") pass++
+		else if (res == "SKIP") skip++
+		else fail++
 	}
-	suite = ""
-	next
-}
-/^=== DONE/ { done = 1; next }
-suite == "" { next }
-# kselftest harness: results at column 0. KUnit: test cases one level in.
-(kind == "ksft" && /^(not )?ok [0-9]+ /) ||
-(kind == "kunit" && /^    (not )?ok [0-9]+ /) {
-	line = $0
-	sub(/^ +/, "", line)
-	res = (line ~ /^not ok/) ? "FAIL" : "PASS"
-	if (line ~ /# *SKIP/) res = "SKIP"
-	sub(/^(not )?ok [0-9]+ /, "", line)
-	sub(/ *#.*/, "", line)
-	verdict(res, suite ": " line)
-	seen = 1
-	if (res == "FAIL") bad = 1
-}
-END {
-	if (!done) verdict("FAIL", "guest did not finish the suite")
-	printf "%d %d %d\n", pass, fail, skip > "/dev/stderr"
-}' 2> "$logdir/counts"
-read -r pass fail skip < "$logdir/counts"
+	/^=== SUITE / { suite = $3; kind = $4; seen = 0; bad = 0; next }
+	/^=== END / {
+		rc = $4
+		if (kind == "script") {
+			if (rc == 0) verdict("PASS", suite)
+			else if (rc == 4) verdict("SKIP", suite)
+			else verdict("FAIL", suite " (exit status " rc ")")
+		} else if (!seen) {
+			verdict("FAIL", suite " (no results, exit status " rc ")")
+		} else if (kind == "ksft" && rc != 0 && !bad) {
+			verdict("FAIL", suite " (exit status " rc ")")
+		}
+		suite = ""
+		next
+	}
+	/^=== DONE/ { done = 1; next }
+	suite == "" { next }
+	# kselftest harness: results at column 0. KUnit: test cases one level in.
+	(kind == "ksft" && /^(not )?ok [0-9]+ /) ||
+	(kind == "kunit" && /^    (not )?ok [0-9]+ /) {
+		line = $0
+		sub(/^ +/, "", line)
+		res = (line ~ /^not ok/) ? "FAIL" : "PASS"
+		if (line ~ /# *SKIP/) res = "SKIP"
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		sub(/ *#.*/, "", line)
+		verdict(res, suite ": " line)
+		seen = 1
+		if (res == "FAIL") bad = 1
+	}
+	END {
+		if (!done) verdict("FAIL", "guest did not finish the suite")
+		printf "%d %d %d\n", pass, fail, skip > "/dev/stderr"
+	}' 2> "$logdir/counts"
+	read -r pass fail skip < "$logdir/counts"
 
-# Kernel reports in the console log.
-reports='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
-reports+='possible circular locking|possible recursive locking|inconsistent lock state|'
-reports+='suspicious RCU usage|refcount_t:|ref_tracker:|unreferenced object|'
-reports+='suspected memory leak|blocked for more than|UBSAN:'
-# A namespace freed with weak references (hold_net() without release_net())
-# is a leak, except the one the KUnit suite provokes and announces by cookie.
-reports+='|weak reference\(s\) held'
-expected=$(grep -ao 'expect one weak reference report for cookie [0-9]*' "$console" |
-	awk '{ printf "cookie %s |", $NF }')
-grep -anE "$reports" "$console" 2>/dev/null |
-	grep -vE "${expected}NO-EXPECTED-REPORT" > "$logdir/reports"
-if [ -s "$logdir/reports" ]; then
-	echo "FAIL kernel reports in the guest log ($console):"
-	head -n 20 "$logdir/reports" | sed 's/^/     /'
-	fail=$((fail + 1))
-fi
+	# Kernel reports in the console log.
+	reports='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
+	reports+='possible circular locking|possible recursive locking|inconsistent lock state|'
+	reports+='suspicious RCU usage|refcount_t:|ref_tracker:|unreferenced object|'
+	reports+='suspected memory leak|blocked for more than|UBSAN:'
+	# A namespace freed with weak references (hold_net() without
+	# release_net()) is a leak, except the one the KUnit suite provokes
+	# and announces by cookie.
+	reports+='|weak reference\(s\) held'
+	expected=$(grep -ao 'expect one weak reference report for cookie [0-9]*' "$console" |
+		awk '{ printf "cookie %s |", $NF }')
+	grep -anE "$reports" "$console" 2>/dev/null |
+		grep -vE "${expected}NO-EXPECTED-REPORT" > "$logdir/reports"
+	if [ -s "$logdir/reports" ]; then
+		echo "FAIL kernel reports in the guest log ($console):"
+		head -n 20 "$logdir/reports" | sed 's/^/     /'
+		fail=$((fail + 1))
+	fi
 
-if [ "$skip" -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+}
+
+for logdir in "$@"; do
+	judge "$logdir"
+done
+
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 else
-	echo "$pass passed, $fail failed"
+	echo "$total_pass passed, $total_fail failed"
 fi
-[ "$fail" -eq 0 ]
+[ "$total_fail" -eq 0 ]
