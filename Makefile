@@ -17,6 +17,7 @@ BUILD    := $(TOP)/build
 TREE     := $(BUILD)/linux
 JOBS     ?= $(shell nproc)
 CHECK_TIMEOUT ?= 2400
+BENCH_TIMEOUT ?= 7200
 RUN_TIMEOUT   ?= 600
 
 # An exact net_namespace count in /proc/slabinfo, for the benchmark's
@@ -31,7 +32,7 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	compat lint clean distclean
+	compat bench bench-kernels lint clean distclean
 
 all: check
 
@@ -52,6 +53,39 @@ kernel-$(1): src
 endef
 $(eval $(call kernel_rule,run,configs/run.config))
 $(eval $(call kernel_rule,test,configs/run.config configs/test.config))
+
+# make bench: the same source and config built twice, without our series
+# (build/pristine) and with it, booted BENCH_RUNS times each, one table.
+BENCH_RUNS ?= 2
+BENCH_L    ?= 0,1000,10000
+BENCH_C    ?= 1000
+BENCH_MEM  ?= 8G
+BENCH_DIR  := $(BUILD)/bench
+BENCH_CFG  := configs/run.config configs/bench.config
+
+bench-kernels: src
+	@bash scripts/kconfig.sh $(BUILD)/pristine $(BUILD)/out-bench-stock $(BENCH_CFG)
+	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-bench-ours $(BENCH_CFG)
+	@echo "make: building the stock bench kernel in build/out-bench-stock"
+	@$(MAKE) -s -C $(BUILD)/pristine O=$(BUILD)/out-bench-stock -j$(JOBS) bzImage
+	@echo "make: building the netns-core bench kernel in build/out-bench-ours"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-bench-ours -j$(JOBS) bzImage
+
+bench: bench-kernels $(BUILD)/initramfs.cpio.gz
+	@mkdir -p $(BENCH_DIR)
+	@rm -f $(BENCH_DIR)/*.txt
+	@for run in $$(seq $(BENCH_RUNS)); do \
+		for k in stock ours; do \
+			echo "make: bench run $$run/$(BENCH_RUNS) on $$k"; \
+			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C)" \
+			bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
+				$(BUILD)/initramfs.cpio.gz bench $(BENCH_DIR)/log-$$k-$$run $(BENCH_TIMEOUT) || \
+				{ echo "make: bench run failed, see $(BENCH_DIR)/log-$$k-$$run"; exit 1; }; \
+			cp $(BENCH_DIR)/log-$$k-$$run/results.log $(BENCH_DIR)/$$k-$$run.txt; \
+		done; \
+	done
+	@bash $(SELFTESTS)/bench/report.sh $(foreach k,stock ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(BENCH_DIR)/$(k)-$(r).txt)) \
+		| tee $(BENCH_DIR)/report.md
 
 # A broad networking config (netfilter, IPVS, SCTP, MPLS, tunnels, OVS,
 # bonding, netdevsim, CAN...) must compile against our core. Not booted.

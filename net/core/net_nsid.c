@@ -462,28 +462,34 @@ fail:
 }
 
 /*
- * Resolve the peer named by NETNSA_PID, NETNSA_FD or (if @nsid_ok)
- * NETNSA_NSID, in that order of preference.  *@attr is the attribute used,
- * NULL if none was present (then NULL is returned).
+ * The peer a request names by pid, fd or (when @nsid_ok) nsid, referenced,
+ * or an ERR_PTR() with the reason in @extack.
  */
 static struct net *nsid_req_peer(struct net *net, struct nlattr **attrs,
-				 bool nsid_ok, struct nlattr **attr)
+				 bool nsid_ok, struct netlink_ext_ack *extack)
 {
+	struct nlattr *attr;
 	struct net *peer;
 
-	*attr = attrs[NETNSA_PID];
-	if (*attr)
-		return get_net_ns_by_pid(nla_get_u32(*attr));
+	if (attrs[NETNSA_PID]) {
+		attr = attrs[NETNSA_PID];
+		peer = get_net_ns_by_pid(nla_get_u32(attr));
+	} else if (attrs[NETNSA_FD]) {
+		attr = attrs[NETNSA_FD];
+		peer = get_net_ns_by_fd(nla_get_u32(attr));
+	} else if (nsid_ok && attrs[NETNSA_NSID]) {
+		attr = attrs[NETNSA_NSID];
+		peer = get_net_ns_by_id(net, nla_get_s32(attr)) ?: ERR_PTR(-ENOENT);
+	} else {
+		NL_SET_ERR_MSG(extack, "Peer netns reference is missing");
+		return ERR_PTR(-EINVAL);
+	}
 
-	*attr = attrs[NETNSA_FD];
-	if (*attr)
-		return get_net_ns_by_fd(nla_get_u32(*attr));
-
-	*attr = nsid_ok ? attrs[NETNSA_NSID] : NULL;
-	if (!*attr)
-		return NULL;
-	peer = get_net_ns_by_id(net, nla_get_s32(*attr));
-	return peer ?: ERR_PTR(-ENOENT);
+	if (IS_ERR(peer)) {
+		NL_SET_BAD_ATTR(extack, attr);
+		NL_SET_ERR_MSG(extack, "Peer netns reference is invalid");
+	}
+	return peer;
 }
 
 static int rtnl_net_newid(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -491,7 +497,6 @@ static int rtnl_net_newid(struct sk_buff *skb, struct nlmsghdr *nlh,
 {
 	struct net *net = sock_net(skb->sk);
 	struct nlattr *attrs[NETNSA_MAX + 1];
-	struct nlattr *attr;
 	struct net *peer;
 	int nsid, err;
 	bool fresh;
@@ -506,20 +511,13 @@ static int rtnl_net_newid(struct sk_buff *skb, struct nlmsghdr *nlh,
 	}
 	nsid = nla_get_s32(attrs[NETNSA_NSID]);
 
-	peer = nsid_req_peer(net, attrs, false, &attr);
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "Peer netns reference is missing");
-		return -EINVAL;
-	}
-	if (IS_ERR(peer)) {
-		NL_SET_BAD_ATTR(extack, attr);
-		NL_SET_ERR_MSG(extack, "Peer netns reference is invalid");
+	peer = nsid_req_peer(net, attrs, false, extack);
+	if (IS_ERR(peer))
 		return PTR_ERR(peer);
-	}
 
 	err = nsid_attach(net, peer, nsid, GFP_KERNEL, &fresh);
 	if (err >= 0 && !fresh) {
-		NL_SET_BAD_ATTR(extack, attr);
+		NL_SET_BAD_ATTR(extack, attrs[NETNSA_PID] ?: attrs[NETNSA_FD]);
 		NL_SET_ERR_MSG(extack, "Peer netns already has a nsid assigned");
 		err = -EEXIST;
 	} else if (err >= 0) {
@@ -577,23 +575,15 @@ static int rtnl_net_getid(struct sk_buff *skb, struct nlmsghdr *nlh,
 	};
 	struct net *peer, *target = net;
 	struct sk_buff *reply;
-	struct nlattr *attr;
 	int err;
 
 	err = rtnl_net_valid_getid_req(skb, nlh, attrs, extack);
 	if (err < 0)
 		return err;
 
-	peer = nsid_req_peer(net, attrs, true, &attr);
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "Peer netns reference is missing");
-		return -EINVAL;
-	}
-	if (IS_ERR(peer)) {
-		NL_SET_BAD_ATTR(extack, attr);
-		NL_SET_ERR_MSG(extack, "Peer netns reference is invalid");
+	peer = nsid_req_peer(net, attrs, true, extack);
+	if (IS_ERR(peer))
 		return PTR_ERR(peer);
-	}
 
 	if (attrs[NETNSA_TARGET_NSID]) {
 		target = rtnl_get_net_ns_capable(NETLINK_CB(skb).sk,

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/if_link.h>
@@ -84,6 +85,22 @@ int nsc_nl_open_in(struct nsc_nl *nl, int nsfd)
 	return ret;
 }
 
+int nsc_nl_adopt(struct nsc_nl *nl, int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t salen = sizeof(sa);
+
+	memset(nl, 0, sizeof(*nl));
+	nl->fd = fd;
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen)) {
+		nl->fd = -1;
+		return -errno;
+	}
+	nl->portid = sa.nl_pid;
+	nl->seq = 1;
+	return 0;
+}
+
 void nsc_nl_close(struct nsc_nl *nl)
 {
 	if (nl->fd >= 0)
@@ -140,7 +157,7 @@ struct nlattr *nsc_attr_put(struct nsc_msg *m, uint16_t type,
 }
 
 /* Append raw (aligned) bytes, e.g. a family header inside a nest. */
-static void nsc_msg_put_raw(struct nsc_msg *m, const void *data, size_t len)
+void nsc_msg_put_raw(struct nsc_msg *m, const void *data, size_t len)
 {
 	size_t off = NLMSG_ALIGN(m->nlh.nlmsg_len);
 
@@ -289,27 +306,52 @@ static ssize_t nsc_nl_recv(struct nsc_nl *nl, void *buf, size_t len)
 	return n;
 }
 
-int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
-		void *arg)
+uint32_t nsc_nl_prepare(struct nsc_nl *nl, struct nsc_msg *req)
 {
 	bool dump = (req->nlh.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	uint32_t seq = ++nl->seq;
-	int cb_err = 0;
-	char *buf;
-	ssize_t n;
-	int ret;
 
 	if (!dump)
 		req->nlh.nlmsg_flags |= NLM_F_ACK;
 	req->nlh.nlmsg_seq = seq;
 	req->nlh.nlmsg_pid = 0;
 	nl->extack[0] = '\0';
+	return seq;
+}
+
+int nsc_nl_set_rcvtimeo(struct nsc_nl *nl, int timeout_ms)
+{
+	struct timeval tv = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_usec = (timeout_ms % 1000) * 1000,
+	};
+
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return -errno;
+	return 0;
+}
+
+int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
+		void *arg)
+{
+	uint32_t seq = nsc_nl_prepare(nl, req);
+	ssize_t n;
 
 	n = send(nl->fd, &req->nlh, req->nlh.nlmsg_len, 0);
 	if (n < 0)
 		return -errno;
 	if (n != (ssize_t)req->nlh.nlmsg_len)
 		return -EIO;
+	return nsc_nl_recv_reply(nl, seq, cb, arg);
+}
+
+int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
+		      void *arg)
+{
+	int cb_err = 0;
+	char *buf;
+	ssize_t n;
+	int ret;
 
 	buf = malloc(NSC_RECV_BUF);
 	if (!buf)
@@ -486,21 +528,30 @@ int nsc_link_set_up(struct nsc_nl *nl, int ifindex, bool up)
 	return nsc_nl_talk(nl, &m, NULL, NULL);
 }
 
-int nsc_link_set_netns(struct nsc_nl *nl, int ifindex, uint16_t ns_attr,
-		       uint32_t ns_val, const char *newname, int new_ifindex)
+void nsc_link_set_netns_msg(struct nsc_msg *m, int ifindex,
+			    uint16_t ns_attr, uint32_t ns_val,
+			    const char *newname, int new_ifindex)
 {
 	struct ifinfomsg ifi = {
 		.ifi_family = AF_UNSPEC,
 		.ifi_index = ifindex,
 	};
+
+	nsc_msg_init(m, RTM_SETLINK, 0, &ifi, sizeof(ifi));
+	nsc_put_ns_attr(m, ns_attr, ns_val);
+	if (newname)
+		nsc_attr_put_str(m, IFLA_IFNAME, newname);
+	if (new_ifindex)
+		nsc_attr_put_s32(m, IFLA_NEW_IFINDEX, new_ifindex);
+}
+
+int nsc_link_set_netns(struct nsc_nl *nl, int ifindex, uint16_t ns_attr,
+		       uint32_t ns_val, const char *newname, int new_ifindex)
+{
 	struct nsc_msg m;
 
-	nsc_msg_init(&m, RTM_SETLINK, 0, &ifi, sizeof(ifi));
-	nsc_put_ns_attr(&m, ns_attr, ns_val);
-	if (newname)
-		nsc_attr_put_str(&m, IFLA_IFNAME, newname);
-	if (new_ifindex)
-		nsc_attr_put_s32(&m, IFLA_NEW_IFINDEX, new_ifindex);
+	nsc_link_set_netns_msg(&m, ifindex, ns_attr, ns_val, newname,
+			       new_ifindex);
 	return nsc_nl_talk(nl, &m, NULL, NULL);
 }
 
@@ -612,15 +663,22 @@ int nsc_link_dump_has(struct nsc_nl *nl, const char *name)
 /* nsid                                                                */
 /* ------------------------------------------------------------------ */
 
+void nsc_nsid_new_msg(struct nsc_msg *m, uint16_t ref_attr, uint32_t ref,
+		      int nsid)
+{
+	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
+
+	nsc_msg_init(m, RTM_NEWNSID, 0, &g, sizeof(g));
+	nsc_attr_put_s32(m, NETNSA_NSID, nsid);
+	nsc_attr_put_u32(m, ref_attr, ref);
+}
+
 int nsc_nsid_new(struct nsc_nl *nl, uint16_t ref_attr, uint32_t ref,
 		 int nsid)
 {
-	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
 	struct nsc_msg m;
 
-	nsc_msg_init(&m, RTM_NEWNSID, 0, &g, sizeof(g));
-	nsc_attr_put_s32(&m, NETNSA_NSID, nsid);
-	nsc_attr_put_u32(&m, ref_attr, ref);
+	nsc_nsid_new_msg(&m, ref_attr, ref, nsid);
 	return nsc_nl_talk(nl, &m, NULL, NULL);
 }
 
@@ -780,6 +838,72 @@ int nsc_userns_enter_root(void)
 	if (!err)
 		err = nsc_write_file("/proc/self/gid_map", "0 0 1");
 	return err;
+}
+
+int nsc_userns_limit_enter(int limit)
+{
+	int err;
+
+	err = nsc_userns_enter_root();
+	if (err)
+		return err;
+	err = nsc_write_long(NSC_MAX_NETNS_SYSCTL, limit);
+	if (err)
+		return err;
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return nsc_netns_self();
+}
+
+int nsc_netns_expect_available(int expect, int timeout_ms, int *got)
+{
+	uint64_t end = nsc_now_ms() + timeout_ms;
+	int fds[NSC_MAX_EXPECT];
+	int n = 0, fd, i, ret = 0;
+
+	if (expect < 0 || expect > NSC_MAX_EXPECT)
+		return -EINVAL;
+	while (n < expect) {
+		fd = nsc_netns_new();
+		if (fd >= 0) {
+			fds[n++] = fd;
+			continue;
+		}
+		if (fd != -ENOSPC) {
+			ret = fd;
+			goto out;
+		}
+		/* Released namespaces return their count asynchronously. */
+		if (nsc_now_ms() >= end) {
+			ret = -ETIMEDOUT;
+			goto out;
+		}
+		nsc_sleep_ms(NSC_POLL_INTERVAL_MS);
+	}
+	/* Exactly expect: one more must hit the limit. */
+	fd = nsc_netns_new();
+	if (fd >= 0) {
+		close(fd);
+		ret = -EEXIST;
+	} else if (fd != -ENOSPC) {
+		ret = fd;
+	}
+out:
+	if (got)
+		*got = ret == -EEXIST ? n + 1 : n;
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	return ret;
+}
+
+int nsc_drop_to_uid(uid_t uid, gid_t gid)
+{
+	/* Leaving uid 0 clears the permitted and effective capabilities. */
+	if (syscall(SYS_setgroups, 0, NULL) ||
+	    syscall(SYS_setresgid, gid, gid, gid) ||
+	    syscall(SYS_setresuid, uid, uid, uid))
+		return -errno;
+	return 0;
 }
 
 int nsc_drop_cap(int cap)
@@ -1054,6 +1178,38 @@ int nsc_proc_net_dev_has(const char *path, const char *ifname)
 	}
 	fclose(f);
 	return found;
+}
+
+const char *nsc_errno_name(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+#define NSC_E(e) { e, #e }
+		NSC_E(EPERM), NSC_E(ENOENT), NSC_E(ESRCH), NSC_E(EINTR),
+		NSC_E(EIO), NSC_E(E2BIG), NSC_E(EBADF), NSC_E(ECHILD),
+		NSC_E(EAGAIN), NSC_E(ENOMEM), NSC_E(EACCES), NSC_E(EFAULT),
+		NSC_E(EBUSY), NSC_E(EEXIST), NSC_E(ENODEV), NSC_E(EINVAL),
+		NSC_E(ENFILE), NSC_E(EMFILE), NSC_E(ENOSPC), NSC_E(ERANGE),
+		NSC_E(ENOSYS), NSC_E(EBADMSG), NSC_E(EOPNOTSUPP),
+		NSC_E(ENOBUFS), NSC_E(EADDRINUSE), NSC_E(EADDRNOTAVAIL),
+		NSC_E(ENETDOWN), NSC_E(ENETUNREACH), NSC_E(ECONNREFUSED),
+		NSC_E(ECONNRESET), NSC_E(ETIMEDOUT), NSC_E(EMSGSIZE),
+		NSC_E(EAFNOSUPPORT), NSC_E(EPROTONOSUPPORT), NSC_E(ENOTCONN),
+		NSC_E(ENOTTY), NSC_E(ENXIO), NSC_E(EPIPE),
+#undef NSC_E
+	};
+	static char buf[16];
+	unsigned int i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
 }
 
 uint64_t nsc_now_ms(void)

@@ -56,6 +56,8 @@ typedef int (*nsc_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 int nsc_nl_open(struct nsc_nl *nl);
 /* Same, but the socket is created inside the netns referred to by nsfd. */
 int nsc_nl_open_in(struct nsc_nl *nl, int nsfd);
+/* Wrap an already bound NETLINK_ROUTE socket (e.g. received by SCM_RIGHTS). */
+int nsc_nl_adopt(struct nsc_nl *nl, int fd);
 void nsc_nl_close(struct nsc_nl *nl);
 int nsc_nl_set_strict(struct nsc_nl *nl, bool on);
 int nsc_nl_join_group(struct nsc_nl *nl, unsigned int group);
@@ -79,6 +81,21 @@ void nsc_parse_msg(struct nlattr **tb, int max, const struct nlmsghdr *nlh,
 int32_t nsc_attr_s32(const struct nlattr *nla);
 uint32_t nsc_attr_u32(const struct nlattr *nla);
 const char *nsc_attr_str(const struct nlattr *nla);
+
+/*
+ * Finish a request without sending it: sequence number, NLM_F_ACK for
+ * non-dump requests, extack cleared.  Returns the sequence number, for
+ * callers that send() the request themselves (e.g. to fault-inject exactly
+ * that syscall) and then collect the answer with nsc_nl_recv_reply().
+ */
+uint32_t nsc_nl_prepare(struct nsc_nl *nl, struct nsc_msg *req);
+/* Receive and process the answer to request seq, as nsc_nl_talk() does. */
+int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
+		      void *arg);
+/* SO_RCVTIMEO: a lost answer makes receiving fail with -EAGAIN. */
+int nsc_nl_set_rcvtimeo(struct nsc_nl *nl, int timeout_ms);
+/* Append raw bytes (padded to NLMSG_ALIGN) to a request. */
+void nsc_msg_put_raw(struct nsc_msg *m, const void *data, size_t len);
 
 /*
  * Send a request and process the answer.  Non-dump requests get NLM_F_ACK
@@ -133,6 +150,10 @@ int nsc_link_set_up(struct nsc_nl *nl, int ifindex, bool up);
  */
 int nsc_link_set_netns(struct nsc_nl *nl, int ifindex, uint16_t ns_attr,
 		       uint32_t ns_val, const char *newname, int new_ifindex);
+/* Build (but do not send) the RTM_SETLINK request of nsc_link_set_netns(). */
+void nsc_link_set_netns_msg(struct nsc_msg *m, int ifindex,
+			    uint16_t ns_attr, uint32_t ns_val,
+			    const char *newname, int new_ifindex);
 /* Look a link up by name (ifindex 0) or index.  -ENODEV if absent. */
 int nsc_link_get(struct nsc_nl *nl, const char *name, int ifindex,
 		 struct nsc_link *out);
@@ -155,6 +176,9 @@ int nsc_link_dump_has(struct nsc_nl *nl, const char *name);
 /* RTM_NEWNSID: ref_attr is NETNSA_FD or NETNSA_PID. */
 int nsc_nsid_new(struct nsc_nl *nl, uint16_t ref_attr, uint32_t ref,
 		 int nsid);
+/* Build (but do not send) the RTM_NEWNSID request of nsc_nsid_new(). */
+void nsc_nsid_new_msg(struct nsc_msg *m, uint16_t ref_attr, uint32_t ref,
+		      int nsid);
 /*
  * RTM_GETNSID: ref_attr is NETNSA_FD, NETNSA_PID or NETNSA_NSID;
  * target_nsid is NSC_NO_NSID or a NETNSA_TARGET_NSID value.  *nsid gets
@@ -201,6 +225,33 @@ int nsc_netns_cookie(uint64_t *cookie);
 int nsc_userns_enter_root(void);
 /* Drop a capability from the effective/permitted/inheritable sets. */
 int nsc_drop_cap(int cap);
+/*
+ * Become uid/gid (no supplementary groups).  Leaving uid 0 clears all
+ * capabilities.  Irreversible.
+ */
+int nsc_drop_to_uid(uid_t uid, gid_t gid);
+
+/*
+ * Namespace accounting: the per-user-namespace ucount limit
+ * max_net_namespaces makes the number of live namespaces observable.
+ *
+ * nsc_userns_limit_enter() enters a private user namespace (uid 0 mapped
+ * to 0), sets its max_net_namespaces to limit and moves the caller into a
+ * new "home" netns owned by it, which uses one of the limit.  Returns an
+ * fd of home or -errno.  Irreversible: use in a disposable process.
+ */
+int nsc_userns_limit_enter(int limit);
+#define NSC_MAX_EXPECT	256
+/*
+ * Wait up to timeout_ms until exactly expect more namespaces can be
+ * created (released ones are uncharged asynchronously): creates them,
+ * checks that one more fails with ENOSPC, releases them.  Returns 0,
+ * -ETIMEDOUT (fewer than expect became available), -EEXIST (more than
+ * expect are available: something was uncharged twice) or another -errno.
+ * *got (may be NULL) gets the number that could be created.  The caller
+ * must be able to setns() back into its current netns.
+ */
+int nsc_netns_expect_available(int expect, int timeout_ms, int *got);
 
 /* ------------------------------------------------------------------ */
 /* processes                                                           */
@@ -244,6 +295,9 @@ int nsc_read_long(const char *path, long *val);
 int nsc_write_long(const char *path, long val);
 /* 1 if a /proc/net/dev style file lists the interface, 0 if not. */
 int nsc_proc_net_dev_has(const char *path, const char *ifname);
+
+/* "ENOMEM" for ENOMEM or -ENOMEM; "E<n>" for unknown values. */
+const char *nsc_errno_name(int err);
 
 uint64_t nsc_now_ms(void);
 void nsc_sleep_ms(unsigned int ms);
