@@ -94,6 +94,11 @@ for logdir in "$@"; do
 	judge "$logdir"
 done
 
+# How far fault injection reached, per path.
+cat "${@/%//results.log}" 2>/dev/null | tr -d '\r' |
+	sed -n 's/^ *# *\(fault-injection: .*\)/INFO \1/p
+		s/^ *# *netns_test_fault_inject_register: \(.*failing steps.*\)/INFO fault-injection: path=pernet_register \1/p'
+
 if [ "$total_skip" -gt 0 ]; then
 	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 else

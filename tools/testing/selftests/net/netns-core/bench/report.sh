@@ -36,7 +36,9 @@ for arg in "$@"; do
 		echo "report.sh: cannot read '$file'" >&2
 		exit 2
 	fi
-	awk -v label="$label" '$1 == "bench" { print (label == "" ? "-" : label), $0 }' "$file"
+	# Serial consoles end lines with \r\n.
+	tr -d '\r' < "$file" |
+		awk -v label="$label" '$1 == "bench" { print (label == "" ? "-" : label), $0 }'
 done | awk '
 function get(line, key,    i, n, f, kv) {
 	n = split(line, f, " ")
