@@ -35,6 +35,7 @@
 
 #include "kselftest_harness.h"
 #include "netns_util.h"
+#include "netns_nsid_fixture.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -52,7 +53,6 @@
 #define CLONE_NEWTIME	0x00000080
 #endif
 
-#define BAD_PID		0x3ffffffe	/* above PID_MAX_LIMIT */
 #define NOBODY_UID	1000		/* any uid != 0 */
 #define MAX_TIME_NS	"/proc/sys/user/max_time_namespaces"
 
@@ -878,52 +878,6 @@ TEST(setns_needs_cap_sys_admin_in_own_userns)
 /* nsid requests                                                       */
 /* ------------------------------------------------------------------ */
 
-#define NR_PEERS	3
-
-FIXTURE(nsid) {
-	struct nsc_nl nl;	/* rtnetlink socket in "self" */
-	int self_fd;
-	int peer[NR_PEERS];
-};
-
-FIXTURE_SETUP(nsid)
-{
-	int i;
-
-	self->nl.fd = -1;
-	for (i = 0; i < NR_PEERS; i++)
-		self->peer[i] = -1;
-
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	self->self_fd = nsc_netns_self();
-	ASSERT_GE(self->self_fd, 0);
-	ASSERT_EQ(0, nsc_nl_open(&self->nl));
-	for (i = 0; i < NR_PEERS; i++) {
-		self->peer[i] = nsc_netns_new();
-		ASSERT_GE(self->peer[i], 0);
-	}
-}
-
-FIXTURE_TEARDOWN(nsid)
-{
-	int i;
-
-	nsc_nl_close(&self->nl);
-	for (i = 0; i < NR_PEERS; i++)
-		if (self->peer[i] >= 0)
-			close(self->peer[i]);
-	if (self->self_fd >= 0)
-		close(self->self_fd);
-}
-
-/* nsid of a peer given by fd, NSC_NO_NSID on error. */
-static int nsid_of(struct nsc_nl *nl, int fd)
-{
-	int id, err;
-
-	err = nsc_nsid_get(nl, NETNSA_FD, fd, NSC_NO_NSID, &id, NULL);
-	return err ? NSC_NO_NSID : id;
-}
 
 static void msg_newnsid(struct nsc_msg *m)
 {
