@@ -878,7 +878,6 @@ TEST(setns_needs_cap_sys_admin_in_own_userns)
 /* nsid requests                                                       */
 /* ------------------------------------------------------------------ */
 
-
 static void msg_newnsid(struct nsc_msg *m)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
