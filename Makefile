@@ -32,7 +32,7 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	compat bench bench-kernels lint clean distclean
+	compat bench bench-kernels profile lint clean distclean
 
 all: check
 
@@ -86,6 +86,30 @@ bench: bench-kernels $(BUILD)/initramfs.cpio.gz
 	done
 	@bash $(SELFTESTS)/bench/report.sh $(foreach k,stock ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(BENCH_DIR)/$(k)-$(r).txt)) \
 		| tee $(BENCH_DIR)/report.md
+
+# make profile: both bench kernels under `perf record -a -g` in the guest,
+# one boot each, for the cases in PROFILE_CASES at PROFILE_L live
+# namespaces. Flat and inclusive profiles of the teardown kworkers and of
+# the benchmark process land in build/profile/<kernel>.txt.
+PROFILE_L     ?= 10000
+PROFILE_C     ?= 1000
+PROFILE_NSID  ?= on
+PROFILE_CASES ?= live_teardown
+PROFILE_DIR   := $(BUILD)/profile
+
+profile: bench-kernels guest-bin
+	@bash scripts/deps.sh linux-perf
+	@PROFILE=1 bash scripts/mkinitramfs.sh $(BUILD)/initramfs-profile.cpio.gz
+	@mkdir -p $(PROFILE_DIR)
+	@for k in stock ours; do \
+		echo "make: profiling $$k (L=$(PROFILE_L), cases $(PROFILE_CASES), nsid $(PROFILE_NSID))"; \
+		QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(PROFILE_L):-C:$(PROFILE_C):--nsid:$(PROFILE_NSID):--cases:$(PROFILE_CASES)" \
+		bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
+			$(BUILD)/initramfs-profile.cpio.gz profile $(PROFILE_DIR)/log-$$k $(BENCH_TIMEOUT) || \
+			{ echo "make: profile run failed, see $(PROFILE_DIR)/log-$$k"; exit 1; }; \
+		tr -d '\r' < $(PROFILE_DIR)/log-$$k/results.log > $(PROFILE_DIR)/$$k.txt; \
+		echo "make: $(PROFILE_DIR)/$$k.txt"; \
+	done
 
 # A broad networking config (netfilter, IPVS, SCTP, MPLS, tunnels, OVS,
 # bonding, netdevsim, CAN...) must compile against our core. Not booted.

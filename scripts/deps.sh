@@ -4,12 +4,13 @@
 # Install what netns-core needs from Debian's archive, once. apt-get update
 # runs only when something is missing. KSRC_VERSION pins the kernel source
 # package version (apt-cache policy linux-source-6.12 lists the choices).
+# Arguments name extra packages (make profile asks for linux-perf).
 set -euo pipefail
 
 pkg=${KSRC_PKG:-linux-source-6.12}
 want="gcc make libc6-dev coreutils flex bison bc libelf-dev libssl-dev perl python3
       patch cpio gzip xz-utils rsync kmod qemu-system-x86 busybox-static
-      iproute2 bash"
+      iproute2 bash $*"
 
 missing=
 for p in $want; do

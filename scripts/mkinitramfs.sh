@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh OUT.cpio.gz
+# [PROFILE=1] mkinitramfs.sh OUT.cpio.gz
 #
 # The guest's whole userspace: busybox-static, the host's iproute2 `ip` and
 # bash with the shared libraries they need, our static test programs and
@@ -47,6 +47,10 @@ copy_with_libs "$(command -v bash)" bin/bash
 # netns-sysctl.sh asks the kernel (access(2)) about read-only sysctls.
 copy_with_libs /usr/bin/test usr/bin/test
 copy_with_libs "/usr/bin/[" "usr/bin/["
+# make profile: perf, for in-guest sampling (PROFILE=1).
+if [ -n "${PROFILE:-}" ]; then
+	copy_with_libs "$(command -v perf)" usr/bin/perf
+fi
 
 echo 'root:x:0:0:root:/root:/bin/bash' > "$stage/etc/passwd"
 echo 'root:x:0:' > "$stage/etc/group"

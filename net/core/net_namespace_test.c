@@ -39,6 +39,8 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/net_namespace.h>
 
+#include "netns_core.h"
+
 /* Namespaces a test may hold at once (case 10: owner, one peer, NT_PEERS). */
 #define NT_MAX_NETS		40
 /* Live namespaces a registration may visit (ours, init_net, others). */
@@ -1652,33 +1654,36 @@ static bool nt_fail_nth_works(void)
 	return !p;
 }
 
-static void nt_fault_inject_register(struct kunit *test)
+struct nt_fi_result {
+	unsigned int	failures;	/* steps where registration failed */
+	unsigned int	absorbed;	/* steps whose fault a caller absorbed */
+	unsigned long	positions;	/* bit k: failed after k namespaces */
+	bool		done;		/* a step ran past the last fault point */
+};
+
+struct nt_fill;
+static void nt_fill_slots(struct kunit *test, struct nt_fill *fill);
+
+/*
+ * Register nt_ops[1] (ops->size storage) with fail-nth = 1, 2, 3, ... until
+ * a registration runs past its last fault point.  Every failed step must
+ * unwind exactly the namespaces its init had already run on, once each.
+ * With @fill, each step first moves nt_ops[1]'s slot beyond every array.
+ */
+static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
+				 struct nt_fill *fill)
 {
 	struct nt_ctx *ctx = test->priv;
-	unsigned int n, j, nr, ninit, live, failures = 0, absorbed = 0;
 	struct net *set_up[NT_MAX_SNAP];
-	unsigned long positions = 0;
-	bool done = false;
+	unsigned int n, j, nr, ninit, live;
 	unsigned int left;
 	int err;
 
-	/*
-	 * At boot failslab spares GFP_KERNEL allocations, and only debugfs
-	 * can change that.  A skipped case stays skipped when the suite is
-	 * re-run from debugfs, so return instead: make check re-runs the
-	 * suite with failslab/ignore-gfp-wait=N and checks that the line
-	 * "failing steps" below was printed.
-	 */
-	if (!nt_fail_nth_works()) {
-		kunit_info(test, "failslab spares GFP_KERNEL allocations: not armed\n");
-		return;
-	}
-
-	for (j = 0; j < 2; j++)
-		nt_net_new(test);
+	memset(res, 0, sizeof(*res));
 	live = nt_count_live();
-
-	for (n = 1; n <= NT_FI_MAX_STEPS && !done; n++) {
+	for (n = 1; n <= NT_FI_MAX_STEPS && !res->done; n++) {
+		if (fill)
+			nt_fill_slots(test, fill);
 		nt_start_recording(ctx);
 		WRITE_ONCE(current->fail_nth, n);
 		err = register_pernet_subsys(&nt_ops[1]);
@@ -1692,15 +1697,15 @@ static void nt_fault_inject_register(struct kunit *test)
 			/* Registered: then it ran on every namespace. */
 			KUNIT_EXPECT_EQ_MSG(test, ninit, live, "step %u", n);
 			if (left)
-				done = true;	/* past the last fault point */
+				res->done = true;	/* past the last fault point */
 			else
-				absorbed++;	/* a caller coped with it */
+				res->absorbed++;	/* a caller coped with it */
 			continue;
 		}
 
-		failures++;
+		res->failures++;
 		KUNIT_EXPECT_EQ_MSG(test, err, -ENOMEM, "step %u", n);
-		positions |= BIT(min(ninit, BITS_PER_LONG - 1));
+		res->positions |= BIT(min(ninit, BITS_PER_LONG - 1));
 		/* Exactly the namespaces that were set up are undone, once. */
 		KUNIT_EXPECT_FALSE(test, ctx->overflow);
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_INIT_FAILED), 0);
@@ -1716,12 +1721,132 @@ static void nt_fault_inject_register(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_EXIT_BATCH), 1);
 		}
 	}
+	KUNIT_EXPECT_TRUE(test, res->done);
+}
 
-	KUNIT_EXPECT_TRUE(test, done);
-	KUNIT_EXPECT_GT(test, failures, 0);
+/*
+ * Generic slots held straight from the id allocator, as an id-only
+ * registration would hold them, but in any number: the array length is a
+ * high-water mark, so every run of the suite needs more of them.
+ */
+struct nt_fill {
+	unsigned int	*ids;
+	unsigned int	nr;
+	unsigned int	max;
+};
+
+static void nt_fill_cleanup(void *data)
+{
+	struct nt_fill *fill = data;
+
+	down_write(&pernet_ops_rwsem);
+	while (fill->nr)
+		net_generic_put_id(fill->ids[--fill->nr]);
+	up_write(&pernet_ops_rwsem);
+}
+
+/* The longest generic array of any namespace on the list. */
+static unsigned int nt_max_gen_len(void)
+{
+	unsigned int len = 0;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		len = max(len, nt_gen_len(net));
+	up_read(&net_rwsem);
+	return len;
+}
+
+/*
+ * Take every free slot below the longest array, so that the next id handed
+ * out (the lowest free one) lies beyond every namespace's array and storing
+ * into it must grow each of them.
+ */
+static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
+{
+	unsigned int len = nt_max_gen_len();
+	int id;
+
+	do {
+		KUNIT_ASSERT_LT(test, fill->nr, fill->max);
+		down_write(&pernet_ops_rwsem);
+		id = net_generic_get_id();
+		up_write(&pernet_ops_rwsem);
+		KUNIT_ASSERT_GE(test, id, 0);
+		fill->ids[fill->nr++] = id;
+	} while (id + 1 < len);
+}
+
+static void nt_fi_report(struct kunit *test, const struct nt_fi_result *res,
+			 unsigned int live, const char *what)
+{
+	kunit_info(test, "%u failing steps, %u absorbed, failure positions %#lx over %u namespaces (%s)\n",
+		   res->failures, res->absorbed, res->positions, live, what);
+}
+
+static void nt_fault_inject_register(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	unsigned int j, len, live;
+	struct nt_fill *fill;
+	struct nt_fi_result res;
+	struct net *net;
+
+	/*
+	 * At boot failslab spares GFP_KERNEL allocations, and only debugfs
+	 * can change that.  A skipped case stays skipped when the suite is
+	 * re-run from debugfs, so return instead: make check re-runs the
+	 * suite with failslab/ignore-gfp-wait=N and checks that the lines
+	 * "failing steps" below were printed.
+	 */
+	if (!nt_fail_nth_works()) {
+		kunit_info(test, "failslab spares GFP_KERNEL allocations: not armed\n");
+		return;
+	}
+
+	for (j = 0; j < 2; j++)
+		nt_net_new(test);
+	live = nt_count_live();
+
+	/*
+	 * 1. The slot of nt_ops[1] fits in every array: the faults hit the
+	 * ops->size storage, one step per namespace position.
+	 */
+	nt_fi_register_steps(test, &res, NULL);
+	KUNIT_EXPECT_EQ(test, res.failures, live);
+	KUNIT_EXPECT_EQ(test, res.positions, GENMASK(live - 1, 0));
+	nt_fi_report(test, &res, live, "ops->size storage");
+
+	/*
+	 * 2. Its slot lies beyond every array: each namespace must also grow
+	 * its array, a second allocation that can fail.  A grown array stays
+	 * grown after an unwind, and the kmemleak metadata allocation behind
+	 * every kzalloc() is a fault point whose failure kmemleak absorbs: a
+	 * step faulting there succeeds and grows every array.  So each step
+	 * first takes nt_ops[1]'s previous slot away, and then every
+	 * namespace fails twice, once per allocation.
+	 */
+	len = nt_max_gen_len();
+	/* Cleanup actions outlive this frame: no stack memory in them. */
+	fill = kunit_kzalloc(test, sizeof(*fill), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill);
+	fill->max = len + NT_FI_MAX_STEPS;
+	fill->ids = kunit_kcalloc(test, fill->max, sizeof(*fill->ids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill->ids);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_fill_cleanup, fill), 0);
+	nt_fi_register_steps(test, &res, fill);
+	KUNIT_EXPECT_EQ(test, res.failures, 2 * live);
+	KUNIT_EXPECT_EQ(test, res.positions, GENMASK(live - 1, 0));
+	KUNIT_EXPECT_GE(test, nt_ops1_id, len);
+	down_read(&net_rwsem);
+	for_each_net(net)
+		KUNIT_EXPECT_GT(test, nt_gen_len(net), nt_ops1_id);
+	up_read(&net_rwsem);
+	nt_fi_report(test, &res, live, "generic array growth");
+	kunit_release_action(test, nt_fill_cleanup, fill);
+
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
-	kunit_info(test, "%u failing steps, %u absorbed, failure positions %#lx over %u namespaces\n",
-		   failures, absorbed, positions, live);
 }
 #endif /* CONFIG_FAULT_INJECTION */
 
