@@ -62,6 +62,7 @@ BENCH_C    ?= 1000
 BENCH_MEM  ?= 8G
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFG  := configs/run.config configs/bench.config
+BENCH_FILES = $(foreach k,stock ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(BENCH_DIR)/$(k)-$(r).txt))
 
 bench-kernels: src
 	@bash scripts/kconfig.sh $(BUILD)/pristine $(BUILD)/out-bench-stock $(BENCH_CFG)
@@ -84,8 +85,9 @@ bench: bench-kernels $(BUILD)/initramfs.cpio.gz
 			cp $(BENCH_DIR)/log-$$k-$$run/results.log $(BENCH_DIR)/$$k-$$run.txt; \
 		done; \
 	done
-	@bash $(SELFTESTS)/bench/report.sh $(foreach k,stock ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(BENCH_DIR)/$(k)-$(r).txt)) \
-		| tee $(BENCH_DIR)/report.md
+	@bash $(SELFTESTS)/bench/report.sh $(BENCH_FILES) > $(BENCH_DIR)/report.md
+	@bash $(SELFTESTS)/bench/report.sh --summary $(BENCH_FILES) | tee $(BENCH_DIR)/summary.md
+	@echo "make: every cell in $(BENCH_DIR)/report.md, headlines in $(BENCH_DIR)/summary.md"
 
 # make profile: both bench kernels under `perf record -a -g` in the guest,
 # one boot each, for the cases in PROFILE_CASES at PROFILE_L live

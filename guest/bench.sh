@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench` payload: netns_bench with the options on the kernel command
-# line (netns_core.bench="..."; commas only, no spaces), output to the
+# line (netns_core.bench="..."; colons stand for spaces), output to the
 # results channel. Exit status 3 (clocksource not tsc) makes the host boot
 # again.
 

@@ -19,8 +19,18 @@
 #             rates (ns_per_s: higher is better); > 1 means B is better.
 #             "-" for counts (objs), which are not a cost.
 #
+# With --summary, only the headline metric of each case (creation mean,
+# teardown and churn per namespace, parallel rate, kernel memory) is shown,
+# as "median (min-max)" per label plus the speedup: the README's table.
+#
 # Example: report.sh stock=boot1.txt stock=boot2.txt ours=boot3.txt ours=boot4.txt
 set -euo pipefail
+
+summary=0
+if [ "${1:-}" = --summary ]; then
+	summary=1
+	shift
+fi
 
 if [ $# -eq 0 ]; then
 	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -39,7 +49,7 @@ for arg in "$@"; do
 	# Serial consoles end lines with \r\n.
 	tr -d '\r' < "$file" |
 		awk -v label="$label" '$1 == "bench" { print (label == "" ? "-" : label), $0 }'
-done | awk '
+done | awk -v summary="$summary" '
 function get(line, key,    i, n, f, kv) {
 	n = split(line, f, " ")
 	for (i = 1; i <= n; i++) {
@@ -87,28 +97,46 @@ END {
 		print "report.sh: no bench lines found" > "/dev/stderr"
 		exit 1
 	}
+	if (summary) {
+		headline["creation", "mean"] = 1
+		headline["batch_teardown", "per_ns"] = 1
+		headline["churn", "per_ns"] = 1
+		headline["parallel", "rate"] = 1
+		headline["memory", "kernel_per_1000"] = 1
+		headline["live_teardown", "per_ns"] = 1
+	}
 	hdr = "| case | L | nsid | metric | unit |"
 	sep = "|---|---:|---:|---|---|"
-	for (l = 1; l <= nlabels; l++) {
+	for (l = 1; l <= nlabels && summary; l++) {
+		hdr = hdr " " labels[l] " median (min-max) |"
+		sep = sep "---:|"
+	}
+	for (l = 1; l <= nlabels && !summary; l++) {
 		hdr = hdr " " labels[l] " n | " labels[l] " min | " labels[l] " median | " labels[l] " max |"
 		sep = sep "---:|---:|---:|---:|"
 	}
 	for (l = 2; l <= nlabels; l++) {
-		hdr = hdr " " labels[1] "/" labels[l] " | " labels[l] " speedup |"
-		sep = sep "---:|---:|"
+		if (!summary) {
+			hdr = hdr " " labels[1] "/" labels[l] " |"
+			sep = sep "---:|"
+		}
+		hdr = hdr " " labels[l] " speedup |"
+		sep = sep "---:|"
 	}
 	print hdr
 	print sep
 	for (c = 1; c <= ncells; c++) {
 		cell = cells[c]
 		split(cell, p, SUBSEP)
+		if (summary && !((p[1], p[4]) in headline))
+			continue
 		row = "| " p[1] " | " p[2] " | " p[3] " | " p[4] " | " unit[cell] " |"
 		for (l = 1; l <= nlabels; l++) {
 			k = cell SUBSEP labels[l]
 			n = cnt[k] + 0
 			med[l] = ""
 			if (!n) {
-				row = row " 0 | - | - | - |"
+				row = row (summary ? " - |" : " 0 | - | - | - |")
 				continue
 			}
 			delete v
@@ -119,7 +147,10 @@ END {
 				med[l] = v[(n + 1) / 2]
 			else
 				med[l] = (v[n / 2] + v[n / 2 + 1]) / 2
-			row = row " " n " | " fmt(v[1]) " | " fmt(med[l]) " | " fmt(v[n]) " |"
+			if (summary)
+				row = row " " fmt(med[l]) " (" fmt(v[1]) "-" fmt(v[n]) ") |"
+			else
+				row = row " " n " | " fmt(v[1]) " | " fmt(med[l]) " | " fmt(v[n]) " |"
 		}
 		for (l = 2; l <= nlabels; l++) {
 			a = med[1]; b = med[l]
@@ -133,7 +164,9 @@ END {
 				else if (u == "us" || u == "ms" || u == "kB")
 					speed = sprintf("%.2fx", a / b)
 			}
-			row = row " " ratio " | " speed " |"
+			if (!summary)
+				row = row " " ratio " |"
+			row = row " " speed " |"
 		}
 		print row
 	}
