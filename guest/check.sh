@@ -20,6 +20,10 @@ suite() {
 	echo "=== END $name $rc" >&3
 }
 
+# Races need real parallelism: every vCPU QEMU was given must be online.
+suite "guest:cpus-online" script bash -c \
+	'echo "$NETNS_CORE_CPUS of $NETNS_CORE_CPUS_WANTED CPUs online"; [ "$NETNS_CORE_CPUS" = "$NETNS_CORE_CPUS_WANTED" ]'
+
 kunit=/sys/kernel/debug/kunit
 failslab=/sys/kernel/debug/failslab
 stress_param=/sys/module/net_namespace_test/parameters/stress_seconds

@@ -15,13 +15,15 @@ set -uo pipefail
 
 kernel=$1 initrd=$2 mode=$3 logdir=$4 limit=${5:-1800}
 mem=${QEMU_MEM:-2G}
+smp=2
 extra=${KERNEL_CMDLINE_EXTRA:-}
 mkdir -p "$logdir"
 
 # tsc=reliable: under emulation the clocksource watchdog sees skew against
 # the emulated HPET and would demote the TSC to a coarse clock mid-run.
-cmdline="console=ttyS0 tsc=reliable panic=-1 oops=panic kasan_multi_shot netns_core.mode=$mode $extra"
-qemu=(qemu-system-x86_64 -machine pc -smp 2 -m "$mem" -no-reboot
+# netns_core.cpus: the guest checks that it really runs on that many CPUs.
+cmdline="console=ttyS0 tsc=reliable panic=-1 oops=panic kasan_multi_shot netns_core.mode=$mode netns_core.cpus=$smp $extra"
+qemu=(qemu-system-x86_64 -machine pc -smp $smp -m "$mem" -no-reboot
 	-display none -monitor none -nodefaults
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")

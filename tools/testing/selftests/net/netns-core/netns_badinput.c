@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/compiler.h>
 #include <linux/futex.h>
 
 #include "kselftest_harness.h"
@@ -98,7 +99,7 @@ static int clone3_errno(uint64_t flags, void *pidfd)
 	return 0;
 }
 
-static char clone_stack[64 * 1024] __attribute__((aligned(16)));
+static char clone_stack[64 * 1024] __aligned(16);
 
 static int clone_child_exit(void *arg)
 {
@@ -364,7 +365,7 @@ TEST(clone_rejected_flag_combinations)
 	close(home);
 }
 
-static volatile ino_t thread_netns;
+static ino_t thread_netns;	/* __atomic: written by the thread */
 
 static int record_thread_netns(void *arg)
 {
@@ -372,7 +373,7 @@ static int record_thread_netns(void *arg)
 
 	(void)arg;
 	if (!stat("/proc/thread-self/ns/net", &st))
-		thread_netns = st.st_ino;
+		__atomic_store_n(&thread_netns, st.st_ino, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -386,12 +387,12 @@ TEST(clone_thread_with_newnet)
 		CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_NEWNET |
 		CLONE_CHILD_CLEARTID;
 	const int limit = 3;
-	volatile pid_t ctid = 1;
+	pid_t ctid = 1;		/* __atomic: cleared by the kernel */
 	struct timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
 	uint64_t end;
 	int home, got, err;
-	pid_t tid;
-	ino_t ih;
+	pid_t tid, left;
+	ino_t ih, ithread;
 
 	home = nsc_userns_limit_enter(limit);
 	if (home == -EACCES || home == -EPERM || home == -EROFS)
@@ -400,19 +401,22 @@ TEST(clone_thread_with_newnet)
 	ih = nsc_netns_ino();
 
 	tid = clone(record_thread_netns, clone_stack + sizeof(clone_stack),
-		    flags, NULL, NULL, NULL, (pid_t *)&ctid);
+		    flags, NULL, NULL, NULL, &ctid);
 	ASSERT_GT(tid, 0) {
 		TH_LOG("clone(CLONE_THREAD|CLONE_NEWNET): %s",
 		       nsc_errno_name(errno));
 	}
 	/* CLONE_CHILD_CLEARTID: ctid becomes 0 when the thread is gone. */
 	end = nsc_now_ms() + 10000;
-	while (ctid != 0 && nsc_now_ms() < end)
-		syscall(SYS_futex, &ctid, FUTEX_WAIT, ctid, &ts, NULL, 0);
-	ASSERT_EQ(0, ctid);
+	while ((left = __atomic_load_n(&ctid, __ATOMIC_ACQUIRE)) != 0 &&
+	       nsc_now_ms() < end)
+		syscall(SYS_futex, &ctid, FUTEX_WAIT, left, &ts, NULL, 0);
+	left = __atomic_load_n(&ctid, __ATOMIC_ACQUIRE);
+	ASSERT_EQ(0, left);
 
-	EXPECT_NE(0, thread_netns);
-	EXPECT_NE(ih, thread_netns);
+	ithread = __atomic_load_n(&thread_netns, __ATOMIC_ACQUIRE);
+	EXPECT_NE(0, ithread);
+	EXPECT_NE(ih, ithread);
 	EXPECT_EQ(ih, nsc_netns_ino());
 
 	err = nsc_netns_expect_available(limit - 1, NSC_POLL_TIMEOUT_MS, &got);

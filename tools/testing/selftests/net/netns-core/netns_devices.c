@@ -49,7 +49,7 @@ FIXTURE_TEARDOWN(dev)
 
 /* Create the veth pair nsc-va / nsc-vb in A and return nsc-vb's index. */
 static int veth_in_a(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(dev) *self)
+		     struct _test_data_dev *self)
 {
 	int vb;
 

@@ -51,6 +51,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/compiler.h>
 #include <linux/if_link.h>
 
 #include "kselftest_harness.h"
@@ -168,7 +169,8 @@ static bool fi_available(char *why, size_t len)
 	}
 	if (access(FAILSLAB "/ignore-gfp-wait", W_OK) ||
 	    access(FAIL_PAGE_ALLOC "/ignore-gfp-wait", W_OK)) {
-		snprintf(why, len, "%s or %s not available (debugfs, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)",
+		snprintf(why, len,
+			 "%s or %s not available (debugfs, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)",
 			 FAILSLAB, FAIL_PAGE_ALLOC);
 		return false;
 	}
@@ -213,13 +215,15 @@ static struct {
 static int fi_fd = -1;
 
 /* Touch the stack below us, for the same reason. */
-static void __attribute__((noinline)) prefault_stack(void)
+static noinline void prefault_stack(void)
 {
-	volatile char stack[256 * 1024];
+	char stack[256 * 1024];
 	size_t i;
 
 	for (i = 0; i < sizeof(stack); i += 1024)
 		stack[i] = 0;
+	/* Keep the stores: the compiler must assume the asm reads the array. */
+	asm volatile("" : : "r" (stack) : "memory");
 }
 
 static int fi_open(void)
@@ -306,13 +310,14 @@ struct fi_path {
 };
 
 #define fi_fail(c, fmt, ...) do {					\
-	struct __test_metadata *_metadata = (c)->md;			\
+	struct fi_ctx *_fc = (c);					\
+	struct __test_metadata *_metadata = _fc->md;			\
 									\
-	(c)->failures++;						\
+	_fc->failures++;						\
 	TH_LOG("path=%s n=%u ret=%s injected=%s: " fmt,			\
-	       (c)->path->name, (c)->n,					\
-	       (c)->ret ? nsc_errno_name((c)->ret) : "0",		\
-	       (c)->remaining == 0 ? "yes" : "no", ##__VA_ARGS__);	\
+	       _fc->path->name, _fc->n,					\
+	       _fc->ret ? nsc_errno_name(_fc->ret) : "0",		\
+	       _fc->remaining == 0 ? "yes" : "no", ##__VA_ARGS__);	\
 } while (0)
 
 /* A new netns fd, waiting while the limit is reached (async cleanup). */
@@ -632,16 +637,19 @@ static const struct fi_path path_unshare = {
 	.ok_errnos = unshare_ok,
 	.op = unshare_op, .verify = unshare_verify,
 };
+
 static const struct fi_path path_nsid = {
 	.name = "nsid", .budget_pct = 15, .ok_errnos = nsid_ok,
 	.setup = nsid_setup, .prepare = nsid_prepare, .op = nsid_op,
 	.verify = nsid_verify, .teardown = nsid_teardown,
 };
+
 static const struct fi_path path_setns = {
 	.name = "setns", .budget_pct = 10, .ok_errnos = setns_ok,
 	.setup = setns_setup, .op = setns_op, .verify = setns_verify,
 	.teardown = setns_teardown,
 };
+
 /*
  * __dev_change_net_namespace() has WARN_ON()s on errors of
  * device_rename() and netdev_change_owner() after its point of no return,
@@ -831,6 +839,9 @@ static int fi_order(unsigned int P, unsigned int *order, unsigned int *cnt)
 	return mandatory;
 }
 
+/* Kept on one line, so that it can be grepped for. */
+#define FI_DETAIL_FMT "fault-injection-detail: path=%s mode=%s tested=%ld fired=%ld ok_despite_fault=%ld not_fired=%ld enospc_retries=%ld budget_cut=%s ms=%llu\n"
+
 static void fi_report(struct fi_ctx *c, unsigned int points, uint64_t ms,
 		      bool budget_cut)
 {
@@ -847,7 +858,7 @@ static void fi_report(struct fi_ctx *c, unsigned int points, uint64_t ms,
 	}
 	ksft_print_msg("fault-injection: path=%s points=%u enomem=%ld other_errno=%s\n",
 		       c->path->name, points, c->enomem, len ? other : "none");
-	ksft_print_msg("fault-injection-detail: path=%s mode=%s tested=%ld fired=%ld ok_despite_fault=%ld not_fired=%ld enospc_retries=%ld budget_cut=%s ms=%llu\n",
+	ksft_print_msg(FI_DETAIL_FMT,
 		       c->path->name,
 		       c->path->atomic_only || fi_atomic_forced() ?
 		       "atomic-only" : "all-allocations",
@@ -872,7 +883,9 @@ static void fi_run(struct __test_metadata *_metadata,
 	c->md = _metadata;
 	c->path = p;
 	c->nl.fd = -1;
-	c->target = c->peer = c->nsb = -1;
+	c->target = -1;
+	c->peer = -1;
+	c->nsb = -1;
 
 	ASSERT_EQ(0, knobs_set(p->atomic_only || fi_atomic_forced())) {
 		TH_LOG("setting the fault injection knobs failed");

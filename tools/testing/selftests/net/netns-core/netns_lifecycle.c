@@ -421,7 +421,7 @@ static int clone_newnet_errno(void)
 	if (pid == 0)
 		_exit(0);
 	if (waitpid(pid, &status, 0) != pid)
-		return ECHILD;
+		return errno;
 	return 0;
 }
 

@@ -252,7 +252,7 @@ TEST_F(nsid, get_strict_rejects_unknown_attr)
  * peer0: peer1 -> 9, self -> 4
  */
 static void setup_two_level(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(nsid) *self)
+			    struct _test_data_nsid *self)
 {
 	struct nsc_nl nl0;
 

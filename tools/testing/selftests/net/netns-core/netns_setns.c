@@ -41,11 +41,12 @@ static int record_ident(void *arg)
 
 /* Assert that the caller is now in the netns described by id. */
 #define ASSERT_IN_NETNS(id) do {					\
+	const struct ns_ident *__id = (id);				\
 	uint64_t __c;							\
 									\
-	ASSERT_EQ((id)->ino, nsc_netns_ino());				\
+	ASSERT_EQ(__id->ino, nsc_netns_ino());				\
 	ASSERT_EQ(0, nsc_netns_cookie(&__c));				\
-	ASSERT_EQ((id)->cookie, __c);					\
+	ASSERT_EQ(__id->cookie, __c);					\
 } while (0)
 
 TEST(setns_via_proc_pid_ns_net)

@@ -73,9 +73,11 @@ enum role { CHURN, SPAWN, SETNS, SOCK, NSID, NR_ROLES };
 static const char * const role_name[NR_ROLES] = {
 	"churn", "spawn", "setns", "sock", "nsid",
 };
+
 static const int role_count[NR_ROLES] = {
 	[CHURN] = 2, [SPAWN] = 1, [SETNS] = 2, [SOCK] = 2, [NSID] = 2,
 };
+
 #define NR_WORKERS	9
 
 /* Categories of errno histograms. */
@@ -83,12 +85,13 @@ enum cat { C_OPEN, C_PIDFD, C_SETNS, C_CREATE, C_NSID, NR_CATS };
 static const char * const cat_name[NR_CATS] = {
 	"open_ns", "pidfd", "setns", "create", "nsid",
 };
+
 #define MAX_ERRNO	160
 
 struct worker {
 	pid_t pid;
 	int role;
-	volatile uint64_t heartbeat;
+	uint64_t heartbeat;	/* __atomic: read by the main process */
 	char phase[48];
 	int status;
 	bool exited;
@@ -96,10 +99,10 @@ struct worker {
 };
 
 struct shared {
-	volatile int stop;
+	int stop;		/* __atomic: read by every worker */
 	uint64_t deadline;
 	ino_t home_ino;
-	volatile pid_t slot[NR_SLOTS];
+	pid_t slot[NR_SLOTS];	/* __atomic: live owners, 0 if none */
 	long creations;		/* successful netns creations */
 	long nsid_ops;		/* nsid requests answered */
 	long setns_ok, setns_failed;
@@ -144,7 +147,8 @@ static void add(long *c, long v)
 
 static bool running(void)
 {
-	return !sh->stop && nsc_now_ms() < sh->deadline;
+	return !__atomic_load_n(&sh->stop, __ATOMIC_RELAXED) &&
+	       nsc_now_ms() < sh->deadline;
 }
 
 static void phase(const char *p)
@@ -152,7 +156,7 @@ static void phase(const char *p)
 	struct worker *w = &sh->w[my_worker];
 
 	snprintf(w->phase, sizeof(w->phase), "%s", p);
-	w->heartbeat = nsc_now_ms();
+	__atomic_store_n(&w->heartbeat, nsc_now_ms(), __ATOMIC_RELAXED);
 }
 
 static void count_errno(enum cat c, int err)
@@ -162,8 +166,7 @@ static void count_errno(enum cat c, int err)
 	add(&sh->hist[c][err < MAX_ERRNO ? err : 0], 1);
 }
 
-static __attribute__((format(printf, 1, 2))) void unexpected(const char *fmt,
-							     ...)
+static __printf(1, 2) void unexpected(const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -217,7 +220,8 @@ static pid_t pick_owner(void)
 	pid_t p;
 
 	for (i = 0; i < NR_SLOTS; i++) {
-		p = sh->slot[(start + i) % NR_SLOTS];
+		p = __atomic_load_n(&sh->slot[(start + i) % NR_SLOTS],
+				    __ATOMIC_RELAXED);
 		if (p > 0)
 			return p;
 	}
@@ -460,7 +464,7 @@ static void owner_main(int slot)
 	err = set_lo_up();
 	if (err)
 		_exit(4);
-	sh->slot[slot] = getpid();
+	__atomic_store_n(&sh->slot[slot], getpid(), __ATOMIC_RELAXED);
 	nsc_sleep_ms(5 + rnd(80));
 	/* Unpublish, then exit (readers may still race with the exit). */
 	__sync_bool_compare_and_swap(&sh->slot[slot], getpid(), 0);
@@ -541,7 +545,7 @@ static void worker_spawn(void)
 			kill(owner[i], SIGKILL);
 	spawn_reap(owner, true);
 	for (i = 0; i < NR_SLOTS; i++)
-		sh->slot[i] = 0;
+		__atomic_store_n(&sh->slot[i], 0, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1046,7 +1050,7 @@ static void worker_nsid(void)
 /* main process: watchdog and verdict                                  */
 /* ------------------------------------------------------------------ */
 
-static void __attribute__((noreturn)) worker_main(int wi)
+static __noreturn void worker_main(int wi)
 {
 	my_worker = wi;
 	rnd_state = getpid() * 2654435761u;
@@ -1090,7 +1094,8 @@ static void print_proc(pid_t pid, const char *file)
 
 static void report_worker(struct worker *w, const char *why)
 {
-	int64_t age = nsc_now_ms() - w->heartbeat;
+	int64_t age = nsc_now_ms() -
+		      __atomic_load_n(&w->heartbeat, __ATOMIC_RELAXED);
 
 	fprintf(stderr, "# stress: worker %s pid %d %s: phase \"%s\", no heartbeat for %lld ms\n",
 		role_name[w->role], w->pid, why, w->phase,
@@ -1121,6 +1126,10 @@ static void print_hist(void)
 			       len ? line : "none");
 	}
 }
+
+/* Kept on one line each, so that they can be grepped for. */
+#define STRESS_FMT "stress: creations=%ld nsid_ops=%ld setns_ok=%ld setns_failed=%ld sockets=%ld\n"
+#define STRESS_DETAIL_FMT "stress-detail: seconds=%d owners=%ld owners_killed=%ld veths=%ld nsid_notifications=%ld notify_overruns=%ld enospc_backoffs=%ld unexpected=%ld\n"
 
 TEST(concurrent_netns_stress)
 {
@@ -1175,6 +1184,7 @@ TEST(concurrent_netns_stress)
 		now = nsc_now_ms();
 		for (wi = 0; wi < NR_WORKERS; wi++) {
 			struct worker *w = &sh->w[wi];
+			uint64_t beat;
 
 			if (w->exited)
 				continue;
@@ -1186,8 +1196,9 @@ TEST(concurrent_netns_stress)
 			}
 			alive++;
 			/* The worker may have beaten after "now" was read. */
+			beat = __atomic_load_n(&w->heartbeat, __ATOMIC_RELAXED);
 			if (!w->reported_stuck &&
-			    (int64_t)(now - w->heartbeat) > STRESS_STUCK_MS) {
+			    (int64_t)(now - beat) > STRESS_STUCK_MS) {
 				w->reported_stuck = true;
 				report_worker(w, "looks stuck");
 			}
@@ -1195,7 +1206,7 @@ TEST(concurrent_netns_stress)
 		if (!alive)
 			break;
 		if (now >= sh->deadline)
-			sh->stop = 1;
+			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
 		if (now >= watchdog) {
 			stuck = true;
 			for (wi = 0; wi < NR_WORKERS; wi++) {
@@ -1243,11 +1254,11 @@ TEST(concurrent_netns_stress)
 		}
 	}
 
-	ksft_print_msg("stress: creations=%ld nsid_ops=%ld setns_ok=%ld setns_failed=%ld sockets=%ld\n",
+	ksft_print_msg(STRESS_FMT,
 		       sh->creations,
 		       sh->nsid_ops, sh->setns_ok, sh->setns_failed,
 		       sh->sockets);
-	ksft_print_msg("stress-detail: seconds=%d owners=%ld owners_killed=%ld veths=%ld nsid_notifications=%ld notify_overruns=%ld enospc_backoffs=%ld unexpected=%ld\n",
+	ksft_print_msg(STRESS_DETAIL_FMT,
 		       seconds, sh->owners, sh->owners_killed, sh->veths,
 		       sh->notifications, sh->notify_overruns, sh->enospc,
 		       sh->unexpected);

@@ -22,6 +22,7 @@
 #include <linux/if_link.h>
 #include <linux/veth.h>
 
+#include "kselftest.h"
 #include "netns_util.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -1205,7 +1206,7 @@ const char *nsc_errno_name(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].err == err)
 			return names[i].name;
 	snprintf(buf, sizeof(buf), "E%d", err);

@@ -31,6 +31,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,14 +51,13 @@
 #include <linux/net_namespace.h>
 #include <linux/nsfs.h>
 
+/* Only for __printf(), __noreturn and ARRAY_SIZE(). */
+#include "../../../kselftest.h"
+
 #define MAXNS_PATH	"/proc/sys/user/max_net_namespaces"
 #define NR_OPEN_PATH	"/proc/sys/fs/nr_open"
 #define CS_PATH		"/sys/devices/system/clocksource/clocksource0/current_clocksource"
 #define SELF_NET	"/proc/self/ns/net"
-
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
-#define __noreturn	__attribute__((noreturn))
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -350,7 +350,7 @@ static int slab_is_exact(void)
 
 static long sup_orig_maxns = -1, sup_orig_nr_open = -1;
 static int sup_maxns_changed, sup_nr_open_changed;
-static volatile pid_t sup_worker;
+static pid_t sup_worker;	/* __atomic: read by the signal handler */
 
 static void sup_restore(void)
 {
@@ -372,8 +372,10 @@ static void sup_restore(void)
 
 static void sup_signal(int sig)
 {
-	if (sup_worker > 0)
-		kill(sup_worker, sig);
+	pid_t pid = __atomic_load_n(&sup_worker, __ATOMIC_RELAXED);
+
+	if (pid > 0)
+		kill(pid, sig);
 }
 
 /* ------------------------------------------------------------ worker state */
@@ -397,7 +399,7 @@ static int slab_exact;
  */
 static char w_maxns_buf[32], w_nr_open_buf[32];
 static int w_maxns_len, w_nr_open_len;
-static volatile sig_atomic_t w_restore_active;
+static atomic_int w_restore_active;	/* lock-free: async-signal-safe */
 
 static void w_write(const char *path, const char *buf, int len)
 {
@@ -1478,11 +1480,11 @@ int main(int argc, char **argv)
 		die("fork: %m");
 	if (!pid)
 		exit(worker_main(getppid()));
-	sup_worker = pid;
+	__atomic_store_n(&sup_worker, pid, __ATOMIC_RELAXED);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid: %m");
-	sup_worker = 0;
+	__atomic_store_n(&sup_worker, 0, __ATOMIC_RELAXED);
 	sup_restore();
 
 	if (WIFEXITED(status))
