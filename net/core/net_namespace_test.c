@@ -1658,6 +1658,7 @@ struct nt_fi_result {
 	unsigned int	failures;	/* steps where registration failed */
 	unsigned int	absorbed;	/* steps whose fault a caller absorbed */
 	unsigned long	positions;	/* bit k: failed after k namespaces */
+	unsigned int	at[NT_MAX_SNAP];	/* failing steps per position */
 	bool		done;		/* a step ran past the last fault point */
 };
 
@@ -1706,6 +1707,7 @@ static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
 		res->failures++;
 		KUNIT_EXPECT_EQ_MSG(test, err, -ENOMEM, "step %u", n);
 		res->positions |= BIT(min(ninit, BITS_PER_LONG - 1));
+		res->at[min_t(unsigned int, ninit, NT_MAX_SNAP - 1)]++;
 		/* Exactly the namespaces that were set up are undone, once. */
 		KUNIT_EXPECT_FALSE(test, ctx->overflow);
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_INIT_FAILED), 0);
@@ -1778,6 +1780,22 @@ static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
 	} while (id + 1 < len);
 }
 
+/*
+ * Every namespace position must have failed at least @per times.  Other
+ * allocations (a slab refilling its pages, say) may add a failing step
+ * now and then, so counts are lower bounds, never exact.
+ */
+static void nt_fi_expect_positions(struct kunit *test,
+				   const struct nt_fi_result *res,
+				   unsigned int live, unsigned int per)
+{
+	unsigned int j;
+
+	KUNIT_EXPECT_EQ(test, res->positions, GENMASK(live - 1, 0));
+	for (j = 0; j < live && j < NT_MAX_SNAP; j++)
+		KUNIT_EXPECT_GE_MSG(test, res->at[j], per, "position %u", j);
+}
+
 static void nt_fi_report(struct kunit *test, const struct nt_fi_result *res,
 			 unsigned int live, const char *what)
 {
@@ -1811,11 +1829,10 @@ static void nt_fault_inject_register(struct kunit *test)
 
 	/*
 	 * 1. The slot of nt_ops[1] fits in every array: the faults hit the
-	 * ops->size storage, one step per namespace position.
+	 * ops->size storage, at least one step per namespace position.
 	 */
 	nt_fi_register_steps(test, &res, NULL);
-	KUNIT_EXPECT_EQ(test, res.failures, live);
-	KUNIT_EXPECT_EQ(test, res.positions, GENMASK(live - 1, 0));
+	nt_fi_expect_positions(test, &res, live, 1);
 	nt_fi_report(test, &res, live, "ops->size storage");
 
 	/*
@@ -1825,7 +1842,7 @@ static void nt_fault_inject_register(struct kunit *test)
 	 * every kzalloc() is a fault point whose failure kmemleak absorbs: a
 	 * step faulting there succeeds and grows every array.  So each step
 	 * first takes nt_ops[1]'s previous slot away, and then every
-	 * namespace fails twice, once per allocation.
+	 * namespace fails at least twice, once per allocation.
 	 */
 	len = nt_max_gen_len();
 	/* Cleanup actions outlive this frame: no stack memory in them. */
@@ -1836,8 +1853,7 @@ static void nt_fault_inject_register(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, fill->ids);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_fill_cleanup, fill), 0);
 	nt_fi_register_steps(test, &res, fill);
-	KUNIT_EXPECT_EQ(test, res.failures, 2 * live);
-	KUNIT_EXPECT_EQ(test, res.positions, GENMASK(live - 1, 0));
+	nt_fi_expect_positions(test, &res, live, 2);
 	KUNIT_EXPECT_GE(test, nt_ops1_id, len);
 	down_read(&net_rwsem);
 	for_each_net(net)
