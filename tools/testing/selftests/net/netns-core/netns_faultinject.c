@@ -670,13 +670,7 @@ static const struct fi_path path_veth_move = {
 
 static int fi_seconds(void)
 {
-	const char *s = getenv(FI_SECONDS_ENV);
-	long v;
-
-	if (!s || !*s)
-		return FI_SECONDS_DEFAULT;
-	v = strtol(s, NULL, 10);
-	return v > 0 && v < 3600 ? (int)v : FI_SECONDS_DEFAULT;
+	return nsc_env_seconds(FI_SECONDS_ENV, FI_SECONDS_DEFAULT);
 }
 
 static bool fi_atomic_forced(void)

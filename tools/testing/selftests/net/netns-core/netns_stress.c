@@ -125,13 +125,7 @@ static unsigned int rnd_state;
 
 static int stress_seconds(void)
 {
-	const char *s = getenv(STRESS_SECONDS_ENV);
-	long v;
-
-	if (!s || !*s)
-		return STRESS_SECONDS_DEFAULT;
-	v = strtol(s, NULL, 10);
-	return v > 0 && v < 3600 ? (int)v : STRESS_SECONDS_DEFAULT;
+	return nsc_env_seconds(STRESS_SECONDS_ENV, STRESS_SECONDS_DEFAULT);
 }
 
 static unsigned int rnd(unsigned int n)

@@ -1213,6 +1213,17 @@ const char *nsc_errno_name(int err)
 	return buf;
 }
 
+int nsc_env_seconds(const char *name, int def)
+{
+	const char *s = getenv(name);
+	long v;
+
+	if (!s || !*s)
+		return def;
+	v = strtol(s, NULL, 10);
+	return v > 0 && v < 3600 ? (int)v : def;
+}
+
 uint64_t nsc_now_ms(void)
 {
 	struct timespec ts;

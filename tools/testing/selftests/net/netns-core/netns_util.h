@@ -301,6 +301,8 @@ const char *nsc_errno_name(int err);
 
 uint64_t nsc_now_ms(void);
 void nsc_sleep_ms(unsigned int ms);
+/* Seconds from environment variable @name, @def if unset or not 1..3599. */
+int nsc_env_seconds(const char *name, int def);
 
 /*
  * Evaluate cond every NSC_POLL_INTERVAL_MS until it is true or timeout_ms
