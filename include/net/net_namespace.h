@@ -512,13 +512,23 @@ static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
 
 /*
  * Walkers of net_namespace_list; see the locking rules above.  for_each_net()
- * needs net_rwsem or pernet_ops_rwsem held for writing, for_each_net_rcu()
- * needs rcu_read_lock() and maybe_get_net() on each entry it keeps.
+ * needs net_rwsem or pernet_ops_rwsem held for writing, which lockdep
+ * kernels check at every step of the walk; for_each_net_rcu() needs
+ * rcu_read_lock() and maybe_get_net() on each entry it keeps.
  */
+#ifdef CONFIG_LOCKDEP
+struct list_head *net_list_walkable(void);
+#else
+static inline struct list_head *net_list_walkable(void)
+{
+	return &net_namespace_list;
+}
+#endif
+
 #define for_each_net(VAR)				\
-	list_for_each_entry(VAR, &net_namespace_list, list)
+	list_for_each_entry(VAR, net_list_walkable(), list)
 #define for_each_net_continue_reverse(VAR)		\
-	list_for_each_entry_continue_reverse(VAR, &net_namespace_list, list)
+	list_for_each_entry_continue_reverse(VAR, net_list_walkable(), list)
 #define for_each_net_rcu(VAR)				\
 	list_for_each_entry_rcu(VAR, &net_namespace_list, list)
 

@@ -58,6 +58,28 @@ EXPORT_SYMBOL_GPL(net_namespace_list);
 struct rw_semaphore net_rwsem = __RWSEM_INITIALIZER(net_rwsem);
 EXPORT_SYMBOL_GPL(net_rwsem);
 
+#ifdef CONFIG_LOCKDEP
+/**
+ * net_list_walkable() - net_namespace_list, for a walker that may walk it
+ *
+ * for_each_net() gets the list head from here, in lockdep kernels, at
+ * every step.  A walk is safe when no namespace can be linked into or
+ * unlinked from the list meanwhile: under net_rwsem, held for reading or
+ * writing, or under pernet_ops_rwsem held for writing, which excludes
+ * both creation and teardown.  Anything else, RTNL alone included, warns.
+ *
+ * Context: Any context.
+ * Return: &net_namespace_list.
+ */
+struct list_head *net_list_walkable(void)
+{
+	lockdep_assert(lockdep_is_held(&net_rwsem) ||
+		       lockdep_is_held_type(&pernet_ops_rwsem, 0));
+	return &net_namespace_list;
+}
+EXPORT_SYMBOL_GPL(net_list_walkable);
+#endif
+
 #ifdef CONFIG_KEYS
 static struct key_tag init_net_key_domain = { .usage = REFCOUNT_INIT(1) };
 #endif

@@ -1666,6 +1666,26 @@ struct nt_fill;
 static void nt_fill_slots(struct kunit *test, struct nt_fill *fill);
 
 /*
+ * Take and give back the slot the next registration will get.  The id
+ * allocator is an IDA, which keeps its lowest ids in a single word and
+ * allocates a bitmap for the first id past them: only one step would see
+ * that allocation, and the extra fault point would shift the others, so
+ * that one allocation of a later namespace is never failed.  Afterwards the
+ * bitmap stays, held by the lower ids, and every step has the same points.
+ */
+static void nt_warm_next_id(struct kunit *test)
+{
+	int id;
+
+	down_write(&pernet_ops_rwsem);
+	id = net_generic_get_id();
+	if (id >= 0)
+		net_generic_put_id(id);
+	up_write(&pernet_ops_rwsem);
+	KUNIT_ASSERT_GE(test, id, 0);
+}
+
+/*
  * Register nt_ops[1] (ops->size storage) with fail-nth = 1, 2, 3, ... until
  * a registration runs past its last fault point.  Every failed step must
  * unwind exactly the namespaces its init had already run on, once each.
@@ -1685,6 +1705,7 @@ static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
 	for (n = 1; n <= NT_FI_MAX_STEPS && !res->done; n++) {
 		if (fill)
 			nt_fill_slots(test, fill);
+		nt_warm_next_id(test);
 		nt_start_recording(ctx);
 		WRITE_ONCE(current->fail_nth, n);
 		err = register_pernet_subsys(&nt_ops[1]);
