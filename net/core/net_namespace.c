@@ -66,15 +66,16 @@ EXPORT_SYMBOL_GPL(net_rwsem);
  * every step.  A walk is safe when no namespace can be linked into or
  * unlinked from the list meanwhile: under net_rwsem, held for reading or
  * writing, or under pernet_ops_rwsem held for writing, which excludes
- * both creation and teardown.  Anything else, RTNL alone included, warns.
+ * both creation and teardown.  Anything else, RTNL alone included, warns
+ * (once per boot: a walk checks every step).
  *
  * Context: Any context.
  * Return: &net_namespace_list.
  */
 struct list_head *net_list_walkable(void)
 {
-	lockdep_assert(lockdep_is_held(&net_rwsem) ||
-		       lockdep_is_held_type(&pernet_ops_rwsem, 0));
+	lockdep_assert_once(lockdep_is_held(&net_rwsem) ||
+			    lockdep_is_held_type(&pernet_ops_rwsem, 0));
 	return &net_namespace_list;
 }
 EXPORT_SYMBOL_GPL(net_list_walkable);
