@@ -512,14 +512,20 @@ static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
 
 /*
  * Walkers of net_namespace_list; see the locking rules above.  for_each_net()
- * needs net_rwsem or pernet_ops_rwsem held for writing, which lockdep
- * kernels check at every step of the walk; for_each_net_rcu() needs
- * rcu_read_lock() and maybe_get_net() on each entry it keeps.
+ * needs net_rwsem or pernet_ops_rwsem held for writing, for_each_net_rcu()
+ * needs an RCU read-side section and maybe_get_net() on each entry it
+ * keeps.  Lockdep kernels check the locks at every step of a walk.
  */
 #ifdef CONFIG_LOCKDEP
 struct list_head *net_list_walkable(void);
+struct list_head *net_list_walkable_rcu(void);
 #else
 static inline struct list_head *net_list_walkable(void)
+{
+	return &net_namespace_list;
+}
+
+static inline struct list_head *net_list_walkable_rcu(void)
 {
 	return &net_namespace_list;
 }
@@ -530,7 +536,7 @@ static inline struct list_head *net_list_walkable(void)
 #define for_each_net_continue_reverse(VAR)		\
 	list_for_each_entry_continue_reverse(VAR, net_list_walkable(), list)
 #define for_each_net_rcu(VAR)				\
-	list_for_each_entry_rcu(VAR, &net_namespace_list, list)
+	list_for_each_entry_rcu(VAR, net_list_walkable_rcu(), list)
 
 /*
  * Code and data used only to set up and tear down namespaces.  With

@@ -79,6 +79,26 @@ struct list_head *net_list_walkable(void)
 	return &net_namespace_list;
 }
 EXPORT_SYMBOL_GPL(net_list_walkable);
+
+/**
+ * net_list_walkable_rcu() - net_namespace_list, for an RCU walker
+ *
+ * for_each_net_rcu() gets the list head from here, in lockdep kernels, at
+ * every step.  Entries are unlinked with list_del_rcu() and their memory
+ * outlives a grace period, so a walk needs to be inside an RCU read-side
+ * section (rcu_read_lock(), or disabled bottom halves or preemption), and
+ * warns once per boot otherwise.
+ *
+ * Context: Any context.
+ * Return: &net_namespace_list.
+ */
+struct list_head *net_list_walkable_rcu(void)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "for_each_net_rcu() outside an RCU read-side section");
+	return &net_namespace_list;
+}
+EXPORT_SYMBOL_GPL(net_list_walkable_rcu);
 #endif
 
 #ifdef CONFIG_KEYS
