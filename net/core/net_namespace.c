@@ -87,7 +87,9 @@ EXPORT_SYMBOL_GPL(net_list_walkable);
  * every step.  Entries are unlinked with list_del_rcu() and their memory
  * outlives a grace period, so a walk needs to be inside an RCU read-side
  * section (rcu_read_lock(), or disabled bottom halves or preemption), and
- * warns once per boot otherwise.
+ * warns once per boot otherwise.  list_for_each_entry_rcu() has the same
+ * check, but only under CONFIG_PROVE_RCU_LIST, which stays off because
+ * unconverted RCU lists elsewhere in the kernel give false reports.
  *
  * Context: Any context.
  * Return: &net_namespace_list.

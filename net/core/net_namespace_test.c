@@ -1662,8 +1662,73 @@ struct nt_fi_result {
 	bool		done;		/* a step ran past the last fault point */
 };
 
-struct nt_fill;
-static void nt_fill_slots(struct kunit *test, struct nt_fill *fill);
+/* A generic slot taken or given back as (un)registration would. */
+static int nt_get_id(void)
+{
+	int id;
+
+	down_write(&pernet_ops_rwsem);
+	id = net_generic_get_id();
+	up_write(&pernet_ops_rwsem);
+	return id;
+}
+
+static void nt_put_id(unsigned int id)
+{
+	down_write(&pernet_ops_rwsem);
+	net_generic_put_id(id);
+	up_write(&pernet_ops_rwsem);
+}
+
+/*
+ * Generic slots held straight from the id allocator, as an id-only
+ * registration would hold them, but in any number: the array length is a
+ * high-water mark, so every run of the suite needs more of them.
+ */
+struct nt_fill {
+	unsigned int	*ids;
+	unsigned int	nr;
+	unsigned int	max;
+};
+
+static void nt_fill_cleanup(void *data)
+{
+	struct nt_fill *fill = data;
+
+	while (fill->nr)
+		nt_put_id(fill->ids[--fill->nr]);
+}
+
+/* The longest generic array of any namespace on the list. */
+static unsigned int nt_max_gen_len(void)
+{
+	unsigned int len = 0;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		len = max(len, nt_gen_len(net));
+	up_read(&net_rwsem);
+	return len;
+}
+
+/*
+ * Take every free slot below the longest array, so that the next id handed
+ * out (the lowest free one) lies beyond every namespace's array and storing
+ * into it must grow each of them.
+ */
+static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
+{
+	unsigned int len = nt_max_gen_len();
+	int id;
+
+	do {
+		KUNIT_ASSERT_LT(test, fill->nr, fill->max);
+		id = nt_get_id();
+		KUNIT_ASSERT_GE(test, id, 0);
+		fill->ids[fill->nr++] = id;
+	} while (id + 1 < len);
+}
 
 /*
  * Take and give back the slot the next registration will get.  The id
@@ -1675,14 +1740,10 @@ static void nt_fill_slots(struct kunit *test, struct nt_fill *fill);
  */
 static void nt_warm_next_id(struct kunit *test)
 {
-	int id;
+	int id = nt_get_id();
 
-	down_write(&pernet_ops_rwsem);
-	id = net_generic_get_id();
-	if (id >= 0)
-		net_generic_put_id(id);
-	up_write(&pernet_ops_rwsem);
 	KUNIT_ASSERT_GE(test, id, 0);
+	nt_put_id(id);
 }
 
 /*
@@ -1748,63 +1809,9 @@ static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
 }
 
 /*
- * Generic slots held straight from the id allocator, as an id-only
- * registration would hold them, but in any number: the array length is a
- * high-water mark, so every run of the suite needs more of them.
- */
-struct nt_fill {
-	unsigned int	*ids;
-	unsigned int	nr;
-	unsigned int	max;
-};
-
-static void nt_fill_cleanup(void *data)
-{
-	struct nt_fill *fill = data;
-
-	down_write(&pernet_ops_rwsem);
-	while (fill->nr)
-		net_generic_put_id(fill->ids[--fill->nr]);
-	up_write(&pernet_ops_rwsem);
-}
-
-/* The longest generic array of any namespace on the list. */
-static unsigned int nt_max_gen_len(void)
-{
-	unsigned int len = 0;
-	struct net *net;
-
-	down_read(&net_rwsem);
-	for_each_net(net)
-		len = max(len, nt_gen_len(net));
-	up_read(&net_rwsem);
-	return len;
-}
-
-/*
- * Take every free slot below the longest array, so that the next id handed
- * out (the lowest free one) lies beyond every namespace's array and storing
- * into it must grow each of them.
- */
-static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
-{
-	unsigned int len = nt_max_gen_len();
-	int id;
-
-	do {
-		KUNIT_ASSERT_LT(test, fill->nr, fill->max);
-		down_write(&pernet_ops_rwsem);
-		id = net_generic_get_id();
-		up_write(&pernet_ops_rwsem);
-		KUNIT_ASSERT_GE(test, id, 0);
-		fill->ids[fill->nr++] = id;
-	} while (id + 1 < len);
-}
-
-/*
- * Every namespace position must have failed at least @per times.  Other
- * allocations (a slab refilling its pages, say) may add a failing step
- * now and then, so counts are lower bounds, never exact.
+ * Every namespace position must have failed at least @per times.  An
+ * allocation outside the registration's own, which only some steps meet,
+ * adds a failing step now and then, so counts are lower bounds.
  */
 static void nt_fi_expect_positions(struct kunit *test,
 				   const struct nt_fi_result *res,
