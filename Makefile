@@ -32,7 +32,7 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	compat bench bench-kernels profile lint clean distclean
+	compat kunitmod bench bench-kernels profile lint clean distclean
 
 all: check
 
@@ -123,6 +123,21 @@ compat: src
 	@if grep -E '(include/net/net_namespace.h|include/net/netns/generic.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h).*(warning|error)' \
 		$(BUILD)/compat.log; then echo "make: warnings from netns-core files"; exit 1; fi
 	@echo "make: compat build OK"
+
+# The KUnit suite as a module (KUNIT=m, NET_NS_KUNIT_TEST=m): vmlinux must
+# link without KUnit, and modpost must resolve every core symbol the test
+# uses (EXPORT_SYMBOL_IF_KUNIT) and its namespace import. Not booted.
+KUNITMOD_KO := $(BUILD)/out-kunitmod/net/core/net_namespace_test.ko
+
+kunitmod: src
+	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-kunitmod configs/run.config configs/kunitmod.config
+	@echo "make: building the kunitmod kernel and modules in build/out-kunitmod"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-kunitmod -j$(JOBS) bzImage modules 2>&1 | \
+		tee $(BUILD)/kunitmod.log; test $${PIPESTATUS[0]} -eq 0
+	@if grep -E '((include/net/net_namespace.h|include/net/netns/generic.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h).*(warning|error)|modpost.*net_namespace_test)' \
+		$(BUILD)/kunitmod.log; then echo "make: warnings from netns-core files"; exit 1; fi
+	@test -f $(KUNITMOD_KO) || { echo "make: $(KUNITMOD_KO) was not built"; exit 1; }
+	@echo "make: kunitmod build OK ($(KUNITMOD_KO))"
 
 # Static programs for the guest: our tools, our selftests (from the copy in
 # the tree, as synced when this make started) and the upstream selftest

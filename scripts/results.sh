@@ -71,10 +71,11 @@ judge() {
 	reports+='possible circular locking|possible recursive locking|inconsistent lock state|'
 	reports+='suspicious RCU usage|refcount_t:|ref_tracker:|unreferenced object|'
 	reports+='suspected memory leak|blocked for more than|UBSAN:'
-	# A namespace freed with weak references (hold_net() without
-	# release_net()) is a leak, except the one the KUnit suite provokes
-	# and announces by cookie.
-	reports+='|weak reference\(s\) held'
+	# A namespace still held by weak references after its teardown (a
+	# kernel socket, device, neigh parms or hold_net() left behind), or a
+	# release without a hold, is a bug, except those the KUnit suite
+	# provokes and announces by cookie.
+	reports+='|by weak references|weak reference released'
 	expected=$(grep -ao 'expect one weak reference report for cookie [0-9]*' "$console" |
 		awk '{ printf "cookie %s |", $NF }')
 	grep -anE "$reports" "$console" 2>/dev/null |

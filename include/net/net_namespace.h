@@ -124,6 +124,58 @@ struct netns_nsids {
 	bool			closed;
 };
 
+/**
+ * enum net_weak_class - kinds of object that hold a weak reference
+ * @NET_WEAK_SOCK: kernel sockets (sk_net_refcnt == 0), from sk_alloc() or
+ *	sk_clone_lock() until __sk_destruct() or sk_net_refcnt_upgrade()
+ * @NET_WEAK_DEV: net devices, from dev_net_set() until free_netdev()
+ * @NET_WEAK_NEIGH_PARMS: neighbour parameters, from neigh_parms_alloc()
+ *	until neigh_parms_release()
+ * @NET_WEAK_OTHER: plain hold_net() callers
+ * @NET_WEAK_CLASSES: number of classes
+ */
+enum net_weak_class {
+	NET_WEAK_SOCK,
+	NET_WEAK_DEV,
+	NET_WEAK_NEIGH_PARMS,
+	NET_WEAK_OTHER,
+	NET_WEAK_CLASSES
+};
+
+/**
+ * struct netns_weak - weak references to one namespace, per class
+ * @count: live holders of each class; never below zero
+ * @sk_families: sum of the address families of the kernel sockets
+ *	counted in @count[NET_WEAK_SOCK], which names the family when
+ *	exactly one is left
+ * @warned: a release without a hold was reported (bit per class)
+ *
+ * Written by hold_net_class() and release_net_class() only; read by the
+ * leak check at the end of teardown, by the final free and by debugfs.
+ */
+struct netns_weak {
+	atomic_t		count[NET_WEAK_CLASSES];
+	atomic_long_t		sk_families;
+	unsigned long		warned;
+};
+
+/**
+ * enum net_state - where a namespace is in its life
+ * @NET_STATE_ALIVE: being set up, or set up and counted
+ * @NET_STATE_QUEUED: last counted reference gone, waiting for the worker
+ * @NET_STATE_EXITING: in a teardown batch now
+ * @NET_STATE_EXITED: exit methods done; memory held by passive references
+ * @NET_STATE_QUARANTINED: weak references outlived the teardown; the
+ *	memory of struct net is never returned
+ */
+enum net_state {
+	NET_STATE_ALIVE,
+	NET_STATE_QUEUED,
+	NET_STATE_EXITING,
+	NET_STATE_EXITED,
+	NET_STATE_QUARANTINED,
+};
+
 struct net {
 	/* Frequently written fields first. */
 	refcount_t		passive;	/* pins the memory of struct net */
@@ -133,7 +185,8 @@ struct net {
 	u32			ifindex;
 
 	atomic_t		fnhe_genid;
-	atomic_t		weak_refs;	/* hold_net() references */
+	struct netns_weak	weak;		/* hold_net() references */
+	u8			state;		/* enum net_state */
 
 	struct list_head	list;		/* on net_namespace_list */
 	struct list_head	exit_list;	/* batch being set up or torn
@@ -142,6 +195,12 @@ struct net {
 						 * operation.
 						 */
 	struct llist_node	defer_free_list; /* waits for final free */
+	struct list_head	all_list;	/* on net_all_list, from
+						 * allocation until the memory
+						 * is released
+						 */
+	u64			born_ns;	/* ktime_get_ns() at creation */
+	u64			state_ns;	/* ... when @state last changed */
 	struct llist_node	cleanup_list;	/* queued for teardown */
 
 #ifdef CONFIG_KEYS
@@ -399,22 +458,64 @@ static inline void net_passive_inc(struct net *net)
 	refcount_inc(&net->passive);
 }
 
+void net_weak_underflow(struct net *net, enum net_weak_class class);
+
+/**
+ * hold_net_class() - take a weak reference of a given class
+ * @net: the namespace
+ * @class: what kind of object the holder is
+ *
+ * A weak reference keeps neither the namespace nor its memory alive; it
+ * records that an object still points at @net.  Every such object must
+ * be gone once the namespace's exit methods have run: a namespace that
+ * still has weak references then is reported, by class, and quarantined
+ * (its struct net is never freed, so a late access by the holder reads
+ * stale memory instead of freed memory).
+ *
+ * Context: Any context.
+ * Return: @net.
+ */
+static inline struct net *hold_net_class(struct net *net,
+					 enum net_weak_class class)
+{
+#ifdef CONFIG_NET_NS
+	atomic_inc(&net->weak.count[class]);
+#endif
+	return net;
+}
+
+/**
+ * release_net_class() - drop a weak reference taken by hold_net_class()
+ * @net: the namespace
+ * @class: the class it was taken with
+ *
+ * A release without a matching hold leaves the count at zero and is
+ * reported once per namespace and class.
+ *
+ * Context: Any context.
+ */
+static inline void release_net_class(struct net *net,
+				     enum net_weak_class class)
+{
+#ifdef CONFIG_NET_NS
+	if (unlikely(atomic_dec_if_positive(&net->weak.count[class]) < 0))
+		net_weak_underflow(net, class);
+#endif
+}
+
 /**
  * hold_net() - take a weak reference to a namespace
  * @net: the namespace
  *
- * A weak reference keeps neither the namespace nor its memory alive; it
- * only records that some object still points at @net.  Such objects must
- * be gone by the time the namespace is freed: a namespace freed with weak
- * references outstanding is reported once, by inode number and cookie.
+ * hold_net_class() with %NET_WEAK_OTHER, for holders outside the classes
+ * the core knows.
  *
  * Context: Any context.
  * Return: @net.
  */
 static inline struct net *hold_net(struct net *net)
 {
-	atomic_inc(&net->weak_refs);
-	return net;
+	return hold_net_class(net, NET_WEAK_OTHER);
 }
 
 /**
@@ -425,7 +526,25 @@ static inline struct net *hold_net(struct net *net)
  */
 static inline void release_net(struct net *net)
 {
-	atomic_dec(&net->weak_refs);
+	release_net_class(net, NET_WEAK_OTHER);
+}
+
+/**
+ * net_weak_count() - weak references of one class still held
+ * @net: the namespace
+ * @class: the class
+ *
+ * Context: Any context; @net must be valid memory.
+ * Return: the number of holders of @class.
+ */
+static inline int net_weak_count(const struct net *net,
+				 enum net_weak_class class)
+{
+#ifdef CONFIG_NET_NS
+	return atomic_read(&net->weak.count[class]);
+#else
+	return 0;
+#endif
 }
 
 /* True once every pernet init method ran successfully on @net. */
@@ -434,16 +553,28 @@ static inline bool net_initialized(const struct net *net)
 	return READ_ONCE(net->list.next);
 }
 
+void net_weak_hold_sk(struct net *net, netns_tracker *tracker, gfp_t gfp);
+void net_weak_release_sk(struct net *net, netns_tracker *tracker);
+
+/*
+ * A tracker that is not refcounted is the ns_tracker of a kernel socket
+ * (struct sock, sk_net_refcnt == 0): net/core/sock.c is the only user,
+ * from sk_alloc(), sk_clone_lock(), __sk_destruct() and
+ * sk_net_refcnt_upgrade().  Such a socket holds a weak reference of
+ * class %NET_WEAK_SOCK, tracked on notrefcnt_tracker where ref_tracker
+ * is configured.
+ */
 static inline void __netns_tracker_alloc(struct net *net,
 					 netns_tracker *tracker,
 					 bool refcounted,
 					 gfp_t gfp)
 {
+	if (!refcounted) {
+		net_weak_hold_sk(net, tracker, gfp);
+		return;
+	}
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
-	struct ref_tracker_dir *dir;
-
-	dir = refcounted ? &net->refcnt_tracker : &net->notrefcnt_tracker;
-	ref_tracker_alloc(dir, tracker, gfp);
+	ref_tracker_alloc(&net->refcnt_tracker, tracker, gfp);
 #endif
 }
 
@@ -457,11 +588,12 @@ static inline void __netns_tracker_free(struct net *net,
 					netns_tracker *tracker,
 					bool refcounted)
 {
+	if (!refcounted) {
+		net_weak_release_sk(net, tracker);
+		return;
+	}
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
-	struct ref_tracker_dir *dir;
-
-	dir = refcounted ? &net->refcnt_tracker : &net->notrefcnt_tracker;
-	ref_tracker_free(dir, tracker);
+	ref_tracker_free(&net->refcnt_tracker, tracker);
 #endif
 }
 

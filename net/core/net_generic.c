@@ -5,14 +5,19 @@
  * Every namespace owns one RCU-published array of void pointers.  Slot
  * numbers are handed to pernet_operations with an ->id at registration.
  * A new namespace gets an array large enough for every id handed out so
- * far; a namespace that predates an id grows its array when that id is
- * first stored, by publishing an enlarged copy and freeing the old array
- * after a grace period.  Writers are serialised by pernet_ops_rwsem: a
+ * far.  A namespace that predates an id, or whose array was allocated
+ * before the id was handed out (its setup waiting for the rwsem meanwhile),
+ * grows its array when the operations owning the id are set up on it,
+ * whether or not they store a pointer, by publishing an enlarged copy and
+ * freeing the old array after a grace period.  So an id is covered by the
+ * array of every namespace its operations are set up on, and net_generic()
+ * needs no bound check.  Writers are serialised by pernet_ops_rwsem: a
  * namespace's array is only written while its setup runs (rwsem held for
  * reading, one thread per namespace) or by (un)registration (rwsem held
  * for writing, no setup or teardown in flight).
  */
 
+#include <kunit/visibility.h>
 #include <linux/export.h>
 #include <linux/idr.h>
 #include <linux/lockdep.h>
@@ -63,7 +68,10 @@ static struct net_generic *net_generic_array(struct net *net)
  * net_generic_store() - publish @data in slot @id of @net
  * @net: the namespace
  * @id: slot number
- * @data: pointer to publish, NULL to clear the slot
+ * @data: pointer to publish, or NULL
+ *
+ * The array grows to cover @id even when @data is NULL: net_generic()
+ * reads the slot of any registered id without a bound check.
  *
  * Context: Process context, pernet_ops_rwsem held.
  * Return: 0, or -ENOMEM if the array had to grow and could not.
@@ -80,8 +88,6 @@ int net_generic_store(struct net *net, unsigned int id, void *data)
 		WRITE_ONCE(cur->ptr[id], data);
 		return 0;
 	}
-	if (!data)
-		return 0;
 
 	len = max(id + 1, READ_ONCE(net_generic_len));
 	grown = net_generic_alloc_len(len);
@@ -172,6 +178,7 @@ int net_generic_get_id(void)
 		WRITE_ONCE(net_generic_len, id + 1);
 	return id;
 }
+EXPORT_SYMBOL_IF_KUNIT(net_generic_get_id);
 
 /**
  * net_generic_put_id() - return a slot number
@@ -187,3 +194,4 @@ void net_generic_put_id(unsigned int id)
 
 	ida_free(&net_generic_id_space, id);
 }
+EXPORT_SYMBOL_IF_KUNIT(net_generic_put_id);

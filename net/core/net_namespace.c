@@ -10,8 +10,13 @@
  *    maybe_get_net().
  *  - passive (net_passive_inc()/net_passive_dec()) keeps struct net
  *    allocated after teardown.
- *  - weak_refs (hold_net()/release_net()) keep nothing alive; they only
- *    let a leak be reported when the structure is freed.
+ *  - weak references (hold_net_class()/release_net_class()) keep nothing
+ *    alive; they count the objects that point at the namespace without
+ *    owning a reference (kernel sockets, devices, neighbour parameters),
+ *    all of which must be gone once the exit methods have run.  Any left
+ *    then, or when the memory is about to be released, is reported by
+ *    class and the namespace is quarantined: its struct net is never
+ *    freed, so a late access by the leaking holder is no use-after-free.
  *
  * Teardown is batched: __put_net() queues the namespace on a lock-free
  * list and kicks one work item, which takes every namespace queued so far
@@ -22,6 +27,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
+#include <linux/cache.h>
 #include <linux/cookie.h>
 #include <linux/cred.h>
 #include <linux/export.h>
@@ -46,6 +53,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/netns/ipv4.h>
 #include <net/sock.h>
 
 #include "netns_core.h"
@@ -112,12 +120,183 @@ EXPORT_SYMBOL(init_net);
 
 DEFINE_COOKIE(net_cookie);
 
+/*
+ * Every struct net from allocation until its memory is released,
+ * quarantined ones included, for the debugfs view.  Writers hold
+ * net_all_lock (IRQ-safe: the last passive reference may go from any
+ * context); readers use RCU, and memory is freed after a grace period.
+ */
+LIST_HEAD(net_all_list);
+DEFINE_SPINLOCK(net_all_lock);
+atomic_t net_quarantined = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(net_quarantined);
+
+static void net_all_add(struct net *net)
+{
+	unsigned long flags;
+
+	net->born_ns = ktime_get_ns();
+	net->state_ns = net->born_ns;
+	spin_lock_irqsave(&net_all_lock, flags);
+	list_add_tail_rcu(&net->all_list, &net_all_list);
+	spin_unlock_irqrestore(&net_all_lock, flags);
+}
+
+static const char * const net_weak_class_names[NET_WEAK_CLASSES] = {
+	[NET_WEAK_SOCK]		= "kernel socket",
+	[NET_WEAK_DEV]		= "device",
+	[NET_WEAK_NEIGH_PARMS]	= "neigh parms",
+	[NET_WEAK_OTHER]	= "other",
+};
+
+/**
+ * net_weak_underflow() - report a weak reference released without a hold
+ * @net: the namespace
+ * @class: the class of the release
+ *
+ * release_net_class() left the count at zero; say so once per namespace
+ * and class, with the caller's stack.
+ *
+ * Context: Any context.
+ */
+void net_weak_underflow(struct net *net, enum net_weak_class class)
+{
+	if (test_and_set_bit(class, &net->weak.warned))
+		return;
+	pr_warn("namespace inum %u cookie %llu weak reference released without a hold (%s), count kept at 0\n",
+		net->ns.inum, net->net_cookie, net_weak_class_names[class]);
+	dump_stack();
+}
+EXPORT_SYMBOL(net_weak_underflow);
+
+/**
+ * net_weak_hold_sk() - a kernel socket starts pointing at a namespace
+ * @net: the namespace
+ * @tracker: &sk->ns_tracker of the socket
+ * @gfp: allocation flags for the ref_tracker entry
+ *
+ * Counts a weak reference of class %NET_WEAK_SOCK and, with
+ * CONFIG_NET_NS_REFCNT_TRACKER, records the caller's stack on
+ * notrefcnt_tracker.  Called through __netns_tracker_alloc() only.
+ *
+ * Context: Any context allowed by @gfp.
+ */
+void net_weak_hold_sk(struct net *net, netns_tracker *tracker, gfp_t gfp)
+{
+#ifdef CONFIG_NET_NS
+	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
+
+	atomic_long_add(sk->sk_family, &net->weak.sk_families);
+	hold_net_class(net, NET_WEAK_SOCK);
+#endif
+#ifdef CONFIG_NET_NS_REFCNT_TRACKER
+	ref_tracker_alloc(&net->notrefcnt_tracker, tracker, gfp);
+#endif
+}
+EXPORT_SYMBOL(net_weak_hold_sk);
+
+/**
+ * net_weak_release_sk() - a kernel socket stops pointing at a namespace
+ * @net: the namespace
+ * @tracker: &sk->ns_tracker of the socket
+ *
+ * Undoes net_weak_hold_sk().  Called through __netns_tracker_free() only.
+ *
+ * Context: Any context.
+ */
+void net_weak_release_sk(struct net *net, netns_tracker *tracker)
+{
+#ifdef CONFIG_NET_NS
+	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
+#endif
+
+#ifdef CONFIG_NET_NS_REFCNT_TRACKER
+	ref_tracker_free(&net->notrefcnt_tracker, tracker);
+#endif
+#ifdef CONFIG_NET_NS
+	if (unlikely(atomic_dec_if_positive(&net->weak.count[NET_WEAK_SOCK]) < 0)) {
+		net_weak_underflow(net, NET_WEAK_SOCK);
+		return;
+	}
+	atomic_long_sub(sk->sk_family, &net->weak.sk_families);
+#endif
+}
+EXPORT_SYMBOL(net_weak_release_sk);
+
+#ifdef CONFIG_NET_NS
+static void net_set_state(struct net *net, enum net_state state)
+{
+	WRITE_ONCE(net->state_ns, ktime_get_ns());
+	WRITE_ONCE(net->state, state);
+}
+
+static bool net_weak_held(const struct net *net)
+{
+	int class;
+
+	for (class = 0; class < NET_WEAK_CLASSES; class++)
+		if (net_weak_count(net, class))
+			return true;
+	return false;
+}
+
+/* Print the stacks that took the kernel socket references still held. */
+static void net_weak_print_stacks(struct net *net)
+{
+#ifdef CONFIG_NET_NS_REFCNT_TRACKER
+	char *buf, *line, *cur;
+
+	buf = kmalloc(SZ_4K, GFP_ATOMIC | __GFP_NOWARN);
+	if (!buf)
+		return;
+	ref_tracker_dir_snprint(&net->notrefcnt_tracker, buf, SZ_4K);
+	cur = buf;
+	while ((line = strsep(&cur, "\n")) != NULL)
+		if (*line)
+			pr_warn("namespace inum %u cookie %llu holder %s\n",
+				net->ns.inum, net->net_cookie, line);
+	kfree(buf);
+#endif
+}
+
+/*
+ * If weak references are still held on @net, report them once, by class,
+ * and quarantine it.  @when names the check: after teardown, or when the
+ * last passive reference went without a teardown (failed creation).
+ * Returns true if @net is quarantined, now or already.
+ */
+static bool net_weak_check(struct net *net, const char *when)
+{
+	int sk = net_weak_count(net, NET_WEAK_SOCK);
+	char family[24] = "";
+
+	if (READ_ONCE(net->state) == NET_STATE_QUARANTINED)
+		return true;
+	if (likely(!net_weak_held(net)))
+		return false;
+
+	if (sk == 1)
+		snprintf(family, sizeof(family), " (family %ld)",
+			 atomic_long_read(&net->weak.sk_families));
+	pr_warn("namespace inum %u cookie %llu still held %s by weak references: %d kernel socket%s%s, %d device%s, %d neigh parms, %d other; quarantined\n",
+		net->ns.inum, net->net_cookie, when,
+		sk, sk == 1 ? "" : "s", family,
+		net_weak_count(net, NET_WEAK_DEV),
+		net_weak_count(net, NET_WEAK_DEV) == 1 ? "" : "s",
+		net_weak_count(net, NET_WEAK_NEIGH_PARMS),
+		net_weak_count(net, NET_WEAK_OTHER));
+	net_weak_print_stacks(net);
+	net_set_state(net, NET_STATE_QUARANTINED);
+	atomic_inc(&net_quarantined);
+	return true;
+}
+#endif /* CONFIG_NET_NS */
+
 /* Defaults that must be in place before any pernet init method runs. */
 static __net_init void net_preinit(struct net *net, struct user_namespace *user_ns)
 {
 	refcount_set(&net->passive, 1);
 	refcount_set(&net->ns.count, 1);
-	atomic_set(&net->weak_refs, 0);
 	ref_tracker_dir_init(&net->refcnt_tracker, 128, "net refcnt");
 	ref_tracker_dir_init(&net->notrefcnt_tracker, 128, "net notrefcnt");
 
@@ -139,12 +318,11 @@ static __net_init void net_preinit(struct net *net, struct user_namespace *user_
 
 /*
  * Run the pernet init methods and, on success, make @net visible on
- * net_namespace_list.  On failure everything the methods did is undone and
- * every nsid involving @net is removed.
+ * net_namespace_list.  On failure pernet_run_init() has removed every nsid
+ * involving @net, then undone everything the methods did.
  */
 static __net_init int setup_net(struct net *net)
 {
-	LIST_HEAD(failed);
 	int err;
 
 	lockdep_assert_held(&pernet_ops_rwsem);
@@ -154,12 +332,8 @@ static __net_init int setup_net(struct net *net)
 	preempt_enable();
 
 	err = pernet_run_init(net);
-	if (err) {
-		list_add(&net->exit_list, &failed);
-		netns_nsids_retire(&failed);
-		list_del_init(&net->exit_list);
+	if (err)
 		return err;
-	}
 
 	down_write(&net_rwsem);
 	list_add_tail_rcu(&net->list, &net_namespace_list);
@@ -200,6 +374,7 @@ static struct net *net_alloc(void)
 #endif
 
 	rcu_assign_pointer(fresh->gen, ng);
+	net_all_add(fresh);
 	return fresh;
 
 #ifdef CONFIG_KEYS
@@ -213,12 +388,11 @@ free_ng:
 	return NULL;
 }
 
-static void net_free_deferred(void)
+static void net_free_deferred(struct llist_node *released)
 {
-	struct llist_node *batch = llist_del_all(&net_free_queue);
 	struct net *net, *next;
 
-	llist_for_each_entry_safe(net, next, batch, defer_free_list)
+	llist_for_each_entry_safe(net, next, released, defer_free_list)
 		kmem_cache_free(net_cachep, net);
 }
 
@@ -227,22 +401,25 @@ static void net_free_deferred(void)
  * @net: the namespace
  *
  * The last passive reference releases what struct net still owns and
- * queues its memory for freeing after a further grace period.  Weak
- * references still outstanding at that point are reported.
+ * queues its memory for freeing after a further grace period.  A
+ * namespace with weak references still outstanding, or quarantined by
+ * its teardown, is kept instead: reported, never freed.
  *
  * Context: Any context.
  */
 void net_passive_dec(struct net *net)
 {
-	int weak;
+	unsigned long flags;
 
 	if (!refcount_dec_and_test(&net->passive))
 		return;
 
-	weak = atomic_read(&net->weak_refs);
-	if (unlikely(weak))
-		pr_warn("namespace inum %u cookie %llu freed with %d weak reference(s) held\n",
-			net->ns.inum, net->net_cookie, weak);
+	if (unlikely(net_weak_check(net, "at free")))
+		return;
+
+	spin_lock_irqsave(&net_all_lock, flags);
+	list_del_rcu(&net->all_list);
+	spin_unlock_irqrestore(&net_all_lock, flags);
 
 	kfree(rcu_access_pointer(net->gen));
 	netns_nsids_free_key(net);
@@ -267,6 +444,7 @@ void net_drop_ns(void *p)
 	if (p)
 		net_passive_dec(p);
 }
+EXPORT_SYMBOL_IF_KUNIT(net_passive_dec);
 
 /**
  * copy_net_ns() - the network namespace for a new task or unshare()
@@ -321,6 +499,7 @@ struct net *copy_net_ns(unsigned long flags,
 	dec_ucount(uc, UCOUNT_NET_NAMESPACES);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(copy_net_ns);
 
 /**
  * net_ns_get_ownership() - sysfs ownership for objects of a namespace
@@ -355,14 +534,24 @@ EXPORT_SYMBOL_GPL(net_ns_get_ownership);
 static void net_cleanup_batch(struct work_struct *work)
 {
 	struct llist_node *queued = llist_del_all(&net_cleanup_queue);
+	struct llist_node *released;
 	struct net *net, *next;
 	LIST_HEAD(batch);
+
+	/*
+	 * Structures released before this batch: they left net_all_list
+	 * before the grace period pernet_run_exit() waits for, so they are
+	 * freed after it (and after the RCU callbacks of their own exit
+	 * methods, rcu_barrier() below).
+	 */
+	released = llist_del_all(&net_free_queue);
 
 	down_read(&pernet_ops_rwsem);
 
 	/* Hide the batch from lookups walking net_namespace_list. */
 	down_write(&net_rwsem);
 	llist_for_each_entry(net, queued, cleanup_list) {
+		net_set_state(net, NET_STATE_EXITING);
 		list_del_rcu(&net->list);
 		list_add_tail(&net->exit_list, &batch);
 	}
@@ -379,7 +568,7 @@ static void net_cleanup_batch(struct work_struct *work)
 	rcu_barrier();
 
 	/* Structures released by earlier rounds are now unreachable. */
-	net_free_deferred();
+	net_free_deferred(released);
 
 	list_for_each_entry_safe(net, next, &batch, exit_list) {
 		list_del_init(&net->exit_list);
@@ -388,6 +577,9 @@ static void net_cleanup_batch(struct work_struct *work)
 		key_remove_domain(net->key_domain);
 #endif
 		put_user_ns(net->user_ns);
+		/* Every holder of a weak reference must be gone by now. */
+		if (!net_weak_check(net, "after teardown"))
+			net_set_state(net, NET_STATE_EXITED);
 		net_passive_dec(net);
 	}
 }
@@ -422,6 +614,7 @@ void __put_net(struct net *net)
 {
 	ref_tracker_dir_exit(&net->refcnt_tracker);
 	/* Only the first entry of an empty queue needs to kick the worker. */
+	net_set_state(net, NET_STATE_QUEUED);
 	if (llist_add(&net->cleanup_list, &net_cleanup_queue))
 		queue_work(netns_wq, &net_cleanup_work);
 }
@@ -524,6 +717,55 @@ static struct pernet_operations net_ns_ops __net_initdata = {
 	.exit = net_ns_net_exit,
 };
 
+#ifdef CONFIG_NET_NS
+/*
+ * Compile-time check that the hot members of struct netns_ipv4 stay in
+ * their cacheline groups.  Its BUILD_BUG_ON()s only fire from a function
+ * that is called: net_ns_init() must keep calling it.
+ */
+static void __init netns_ipv4_struct_check(void)
+{
+	/* TX readonly hotpath cache lines */
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_early_retrans);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_tso_win_divisor);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_tso_rtt_log);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_autocorking);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_min_snd_mss);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_notsent_lowat);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_limit_output_bytes);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_min_rtt_wlen);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_tcp_wmem);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_tx,
+				      sysctl_ip_fwd_use_pmtu);
+	CACHELINE_ASSERT_GROUP_SIZE(struct netns_ipv4, netns_ipv4_read_tx, 33);
+
+	/* TXRX readonly hotpath cache lines */
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_txrx,
+				      sysctl_tcp_moderate_rcvbuf);
+	CACHELINE_ASSERT_GROUP_SIZE(struct netns_ipv4, netns_ipv4_read_txrx, 1);
+
+	/* RX readonly hotpath cache line */
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_rx,
+				      sysctl_ip_early_demux);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_rx,
+				      sysctl_tcp_early_demux);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_rx,
+				      sysctl_tcp_reordering);
+	CACHELINE_ASSERT_GROUP_MEMBER(struct netns_ipv4, netns_ipv4_read_rx,
+				      sysctl_tcp_rmem);
+	CACHELINE_ASSERT_GROUP_SIZE(struct netns_ipv4, netns_ipv4_read_rx, 18);
+}
+#endif
+
 /**
  * net_ns_init() - set up the namespace core and init_net
  *
@@ -534,6 +776,7 @@ void __init net_ns_init(void)
 	struct net_generic *ng;
 
 #ifdef CONFIG_NET_NS
+	netns_ipv4_struct_check();
 	net_cachep = kmem_cache_create("net_namespace", sizeof(struct net),
 				       SMP_CACHE_BYTES,
 				       SLAB_PANIC | SLAB_ACCOUNT, NULL);
@@ -553,6 +796,7 @@ void __init net_ns_init(void)
 	init_net.key_domain = &init_net_key_domain;
 #endif
 	net_preinit(&init_net, &init_user_ns);
+	net_all_add(&init_net);
 	if (netns_nsids_init(&init_net))
 		panic("netns: cannot set up init_net nsids\n");
 

@@ -4,8 +4,9 @@
  * registration replay, failure unwinding, net_generic() storage, weak
  * references and namespace ids.
  *
- * The tests create and destroy real namespaces from the test thread, so
- * they must be built in (they use core internals that are not exported).
+ * The tests create and destroy real namespaces from the test thread.  They
+ * can be built in or as a module: the core internals they use are exported
+ * to them (EXPORTED_FOR_KUNIT_TESTING) when KUnit is enabled.
  *
  * Waiting for a teardown: put_net() only queues the namespace for the
  * cleanup work item, and net_ns_barrier() does not wait for work that has
@@ -21,6 +22,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
@@ -28,6 +30,7 @@
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
@@ -35,8 +38,13 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/user_namespace.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/arp.h>
+#include <net/neighbour.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
 #include <uapi/linux/net_namespace.h>
 
 #include "netns_core.h"
@@ -445,17 +453,19 @@ static bool nt_on_list(struct net *target)
 	return found;
 }
 
-/* Namespaces of init_user_ns charged to our euid. */
+/*
+ * Namespaces of init_user_ns charged to our euid, as copy_net_ns() charges
+ * them.  KUnit runs each case in a kernel thread, whose credentials hold
+ * exactly those ucounts (alloc_ucounts() is not exported to modules).
+ */
 static long nt_netns_ucount(struct kunit *test)
 {
-	struct ucounts *uc;
-	long val;
+	struct ucounts *uc = current_ucounts();
 
-	uc = alloc_ucounts(&init_user_ns, current_euid());
 	KUNIT_ASSERT_NOT_NULL(test, uc);
-	val = atomic_long_read(&uc->ucount[UCOUNT_NET_NAMESPACES]);
-	put_ucounts(uc);
-	return val;
+	KUNIT_ASSERT_PTR_EQ(test, uc->ns, &init_user_ns);
+	KUNIT_ASSERT_TRUE(test, uid_eq(uc->uid, current_euid()));
+	return atomic_long_read(&uc->ucount[UCOUNT_NET_NAMESPACES]);
 }
 
 /* ---- generic recording operations --------------------------------------- */
@@ -1449,14 +1459,15 @@ static void netns_test_dying(struct kunit *test)
 	nt_nets_unpin(ctx);
 }
 
-/* ---- 9. weak reference leak report -------------------------------------- */
+/* ---- 9. weak references: leak report and quarantine --------------------- */
 
-/* Whether the kernel log has the core's weak reference report for @cookie. */
-static bool nt_log_has_weak_report(struct kunit *test, u64 cookie)
+/* Lines of the kernel log naming @cookie that contain @what. */
+static unsigned int nt_log_count(struct kunit *test, u64 cookie,
+				 const char *what)
 {
 	struct kmsg_dump_iter iter;
+	unsigned int found = 0;
 	char needle[40];
-	bool found = false;
 	size_t len;
 	char *line;
 
@@ -1465,18 +1476,53 @@ static bool nt_log_has_weak_report(struct kunit *test, u64 cookie)
 	snprintf(needle, sizeof(needle), "cookie %llu ", cookie);
 
 	kmsg_dump_rewind(&iter);
-	while (!found &&
-	       kmsg_dump_get_line(&iter, false, line, NT_LINE_MAX - 1, &len)) {
+	while (kmsg_dump_get_line(&iter, false, line, NT_LINE_MAX - 1, &len)) {
 		line[len] = '\0';
-		found = strstr(line, needle) && strstr(line, "weak reference");
+		if (strstr(line, needle) && strstr(line, what))
+			found++;
 	}
 	kunit_kfree(test, line);
 	return found;
 }
 
+/* Whether the kernel log has the core's weak reference report for @cookie. */
+static bool nt_log_has_weak_report(struct kunit *test, u64 cookie)
+{
+	return nt_log_count(test, cookie, "by weak references") > 0;
+}
+
+/* make check fails on any weak reference report but those announced so. */
+static void nt_expect_weak_report(struct kunit *test, struct net *net)
+{
+	kunit_info(test, "expect one weak reference report for cookie %llu\n",
+		   net->net_cookie);
+}
+
+/*
+ * Drop @net and wait for its teardown to quarantine it: a holder that
+ * keeps a passive reference (a kernel socket) keeps nt_nets_kill() from
+ * seeing the teardown finish.
+ */
+static void nt_net_kill_quarantined(struct kunit *test, struct net *net)
+{
+	struct nt_slot *slot = nt_slot_of(test->priv, net);
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	nt_slot_drop(slot);
+	while (READ_ONCE(net->state) != NET_STATE_QUARANTINED) {
+		KUNIT_ASSERT_TRUE_MSG(test, time_before(jiffies, deadline),
+				      "namespace was not quarantined");
+		usleep_range(1000, 2000);
+	}
+	/* Unpinned by nt_nets_unpin() once the holder is gone. */
+	slot->state = NT_DEAD;
+}
+
 static void netns_test_weak_ref_leak(struct kunit *test)
 {
 	struct nt_ctx *ctx = test->priv;
+	int quarantined = atomic_read(&net_quarantined);
 	struct net *nets[2];
 	u64 leaky, clean;
 
@@ -1493,19 +1539,194 @@ static void netns_test_weak_ref_leak(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, hold_net(nets[0]), nets[0]);
 	KUNIT_EXPECT_PTR_EQ(test, hold_net(nets[1]), nets[1]);
 	release_net(nets[1]);
-	/* make check fails on any such report but one announced like this. */
-	kunit_info(test, "expect one weak reference report for cookie %llu\n",
-		   leaky);
+	nt_expect_weak_report(test, nets[0]);
 
+	/* The report comes at the end of the teardown, before any free. */
 	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
-	KUNIT_EXPECT_EQ(test, atomic_read(&nets[0]->weak_refs), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&nets[1]->weak_refs), 0);
-	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, leaky));
-
-	/* Our pins are the last passive references: the report is now. */
-	nt_nets_unpin(ctx);
-	KUNIT_EXPECT_TRUE(test, nt_log_has_weak_report(test, leaky));
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_OTHER), 1);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_OTHER), 0);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, leaky, ", 1 other; quarantined"), 1);
 	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[0]->state), NET_STATE_QUARANTINED);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[1]->state), NET_STATE_EXITED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+
+	/* Our pins are the last passive references: no second report. */
+	nt_nets_unpin(ctx);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, leaky, "by weak references"), 1);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean));
+}
+
+static struct proto nt_sk_proto = {
+	.name		= "NETNS_TEST",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct sock),
+};
+
+/* A kernel socket, through the real sk_alloc() and sk_free(). */
+static void netns_test_weak_sock(struct kunit *test)
+{
+	int quarantined = atomic_read(&net_quarantined);
+	struct net *leaky, *clean;
+	struct sock *sk, *tidy;
+	int base;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	leaky = nt_net_new(test);
+	clean = nt_net_new(test);
+	base = net_weak_count(leaky, NET_WEAK_SOCK);
+
+	sk = sk_alloc(leaky, PF_NETLINK, GFP_KERNEL, &nt_sk_proto, 1);
+	KUNIT_ASSERT_NOT_NULL(test, sk);
+	KUNIT_EXPECT_EQ(test, net_weak_count(leaky, NET_WEAK_SOCK), base + 1);
+	tidy = sk_alloc(clean, PF_NETLINK, GFP_KERNEL, &nt_sk_proto, 1);
+	KUNIT_ASSERT_NOT_NULL(test, tidy);
+
+	/* Released in time: no report. */
+	sk_free(tidy);
+	KUNIT_EXPECT_EQ(test, net_weak_count(clean, NET_WEAK_SOCK), base);
+	nt_net_kill(test, clean);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(clean->state), NET_STATE_EXITED);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean->net_cookie));
+
+	/* Still live after the exit methods: reported by class, quarantined. */
+	nt_expect_weak_report(test, leaky);
+	nt_net_kill_quarantined(test, leaky);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, leaky->net_cookie,
+					   "by weak references: 1 kernel socket (family 16), 0 devices, 0 neigh parms, 0 other; quarantined"),
+			1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+
+	/* A late free is harmless: the memory stays, the count drops. */
+	sk_free(sk);
+	KUNIT_EXPECT_EQ(test, net_weak_count(leaky, NET_WEAK_SOCK), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&leaky->passive), 1);
+}
+
+static const struct net_device_ops nt_netdev_ops;
+
+static struct net_device *nt_netdev_new(struct kunit *test, struct net *net)
+{
+	struct net_device *dev;
+
+	dev = alloc_netdev(0, "ntweak%d", NET_NAME_ENUM, ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->netdev_ops = &nt_netdev_ops;
+	dev_net_set(dev, net);
+	return dev;
+}
+
+/* A net device (never registered): dev_net_set() to free_netdev(). */
+static void netns_test_weak_dev(struct kunit *test)
+{
+	int quarantined = atomic_read(&net_quarantined);
+	struct net_device *dev, *tidy;
+	struct net *nets[2];
+	int base;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	nets[0] = nt_net_new(test);
+	nets[1] = nt_net_new(test);
+
+	/* Each namespace has its loopback device. */
+	base = net_weak_count(nets[0], NET_WEAK_DEV);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base);
+
+	/* Moves hand the reference over; the last namespace holds it. */
+	dev = nt_netdev_new(test, nets[1]);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base + 1);
+	dev_net_set(dev, nets[0]);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_DEV), base + 1);
+
+	/* Freed in time: no report. */
+	tidy = nt_netdev_new(test, nets[1]);
+	free_netdev(tidy);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base);
+
+	nt_expect_weak_report(test, nets[0]);
+	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, nets[0]->net_cookie,
+					   "by weak references: 0 kernel sockets, 1 device, 0 neigh parms, 0 other; quarantined"),
+			1);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, nets[1]->net_cookie));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[0]->state), NET_STATE_QUARANTINED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+
+	free_netdev(dev);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_DEV), 0);
+}
+
+/* Neighbour parameters: neigh_parms_alloc() to neigh_parms_release(). */
+static void netns_test_weak_neigh_parms(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_INET)
+	int quarantined = atomic_read(&net_quarantined);
+	struct neigh_parms *parms, *tidy;
+	struct net_device *dev;
+	struct net *net;
+	int base;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	net = nt_net_new(test);
+	/* The loopback device's own parameters (ARP, neighbour discovery). */
+	base = net_weak_count(net, NET_WEAK_NEIGH_PARMS);
+	dev = nt_netdev_new(test, net);
+	parms = neigh_parms_alloc(dev, &arp_tbl);
+	KUNIT_ASSERT_NOT_NULL(test, parms);
+	tidy = neigh_parms_alloc(dev, &arp_tbl);
+	KUNIT_ASSERT_NOT_NULL(test, tidy);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_NEIGH_PARMS), base + 2);
+	neigh_parms_release(&arp_tbl, tidy);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_NEIGH_PARMS), base + 1);
+
+	/* The device leaves; the parameters still point at @net. */
+	dev_net_set(dev, &init_net);
+	nt_expect_weak_report(test, net);
+	nt_net_kill(test, net);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, net->net_cookie,
+					   "by weak references: 0 kernel sockets, 0 devices, 1 neigh parms, 0 other; quarantined"),
+			1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+
+	neigh_parms_release(&arp_tbl, parms);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_NEIGH_PARMS), 0);
+	free_netdev(dev);
+#else
+	kunit_skip(test, "needs CONFIG_INET for arp_tbl");
+#endif
+}
+
+/* A release without a hold warns once and leaves the count at zero. */
+static void netns_test_weak_underflow(struct kunit *test)
+{
+	struct net *net;
+	u64 cookie;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	net = nt_net_new(test);
+	cookie = net->net_cookie;
+	nt_expect_weak_report(test, net);
+	release_net(net);
+	release_net(net);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_OTHER), 0);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "released without a hold (other)"), 1);
+
+	/* The counter still works, and the namespace dies clean. */
+	hold_net(net);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_OTHER), 1);
+	release_net(net);
+	nt_net_kill(test, net);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(net->state), NET_STATE_EXITED);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, cookie));
 }
 
 /* ---- 10. nsid allocation, lookup and removal ---------------------------- */
@@ -1661,8 +1882,12 @@ struct nt_fi_result {
 	unsigned int	at[NT_MAX_SNAP];	/* failing steps per position */
 	bool		done;		/* a step ran past the last fault point */
 };
+#endif /* CONFIG_FAULT_INJECTION */
 
-/* A generic slot taken or given back as (un)registration would. */
+/*
+ * A generic slot taken or given back as (un)registration would.  This and
+ * the slot filling below are also used by case 11, without fault injection.
+ */
 static int nt_get_id(void)
 {
 	int id;
@@ -1713,13 +1938,12 @@ static unsigned int nt_max_gen_len(void)
 }
 
 /*
- * Take every free slot below the longest array, so that the next id handed
- * out (the lowest free one) lies beyond every namespace's array and storing
- * into it must grow each of them.
+ * Take every free slot below @len, so that the next id handed out (the
+ * lowest free one) is @len or more.
  */
-static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
+static void nt_fill_below(struct kunit *test, struct nt_fill *fill,
+			  unsigned int len)
 {
-	unsigned int len = nt_max_gen_len();
 	int id;
 
 	do {
@@ -1730,6 +1954,17 @@ static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
 	} while (id + 1 < len);
 }
 
+/*
+ * Take every free slot below the longest array, so that the next id handed
+ * out (the lowest free one) lies beyond every namespace's array and storing
+ * into it must grow each of them.
+ */
+static void nt_fill_slots(struct kunit *test, struct nt_fill *fill)
+{
+	nt_fill_below(test, fill, nt_max_gen_len());
+}
+
+#ifdef CONFIG_FAULT_INJECTION
 /*
  * Take and give back the slot the next registration will get.  The id
  * allocator is an IDA, which keeps its lowest ids in a single word and
@@ -1903,6 +2138,479 @@ static void netns_test_fault_inject_register(struct kunit *test)
 #endif
 }
 
+/* ---- 11. generic slots of operations that store nothing ----------------- */
+
+/*
+ * Arrays are sized with struct_size(), which counts the header on top of
+ * the s.len slots: the few slots just past s.len are allocated (and zero),
+ * and KASAN only reports a read at least this many slots past s.len.
+ */
+#define NT_GEN_SLACK	(sizeof(struct net_generic) / sizeof(void *))
+
+/* Event log index of nt_bare_ops[]: past the recording operations. */
+#define NT_BARE_EV	NT_NR_OPS
+
+/* An id, no ->size; an ->init() that publishes nothing, or none at all. */
+enum { NT_BARE_INIT, NT_BARE_NO_INIT, NT_NR_BARE };
+
+static unsigned int nt_bare_id[NT_NR_BARE];
+
+/* The creating thread of the race below, and its calls of nt_bare_init(). */
+static struct task_struct *nt_bare_setup_task;
+static atomic_t nt_bare_setup_inits = ATOMIC_INIT(0);
+
+static int nt_bare_init(struct net *net)
+{
+	if (current == READ_ONCE(nt_bare_setup_task))
+		atomic_inc(&nt_bare_setup_inits);
+	nt_record(NT_BARE_EV, NT_INIT, net);
+	return 0;
+}
+
+static void nt_bare_exit(struct net *net)
+{
+	nt_record(NT_BARE_EV, NT_EXIT, net);
+}
+
+static struct pernet_operations nt_bare_ops[NT_NR_BARE] = {
+	[NT_BARE_INIT] = {
+		.init	= nt_bare_init,
+		.exit	= nt_bare_exit,
+		.id	= &nt_bare_id[NT_BARE_INIT],
+	},
+	[NT_BARE_NO_INIT] = {
+		.id	= &nt_bare_id[NT_BARE_NO_INIT],
+	},
+};
+
+/* Slot @id of @net lies inside its array, and nothing was stored there. */
+static void nt_expect_bare_slot(struct kunit *test, struct net *net,
+				unsigned int id)
+{
+	KUNIT_EXPECT_GT_MSG(test, nt_gen_len(net), id, "namespace cookie %llu",
+			    net->net_cookie);
+	/* Past the end of the array, KASAN reports this read. */
+	KUNIT_EXPECT_NULL(test, net_generic(net, id));
+}
+
+/* The same in every namespace on the list. */
+static void nt_expect_bare_slots(struct kunit *test, unsigned int id)
+{
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		nt_expect_bare_slot(test, net, id);
+	up_read(&net_rwsem);
+}
+
+/* A registration and a creation, both queued on pernet_ops_rwsem. */
+struct nt_bare_race {
+	struct pernet_operations	*ops;
+	int				reg_err;
+	bool				reg_done;
+	struct net			*net;		/* or an ERR_PTR() */
+	bool				net_done;
+};
+
+/* Keep the thread (and its task_struct) until kthread_stop(). */
+static void nt_wait_stop(void)
+{
+	while (!kthread_should_stop())
+		usleep_range(500, 1000);
+}
+
+static int nt_bare_race_register(void *data)
+{
+	struct nt_bare_race *r = data;
+
+	r->reg_err = register_pernet_subsys(r->ops);
+	/* Publishes reg_err; pairs with nt_wait_flag(). */
+	smp_store_release(&r->reg_done, true);
+	nt_wait_stop();
+	return 0;
+}
+
+static int nt_bare_race_create(void *data)
+{
+	struct nt_bare_race *r = data;
+
+	r->net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	/* Publishes net; pairs with nt_wait_flag(). */
+	smp_store_release(&r->net_done, true);
+	nt_wait_stop();
+	return 0;
+}
+
+/* Wait until @task sleeps in @state, or give up after a while. */
+static bool nt_wait_task_state(struct task_struct *task, unsigned int state)
+{
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+
+	while (READ_ONCE(task->__state) != state) {
+		if (time_after(jiffies, deadline))
+			return false;
+		usleep_range(500, 1000);
+	}
+	return true;
+}
+
+static bool nt_wait_flag(bool *flag)
+{
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+
+	/* Pairs with the release of the thread that sets @flag. */
+	while (!smp_load_acquire(flag)) {
+		if (time_after(jiffies, deadline))
+			return false;
+		usleep_range(500, 1000);
+	}
+	return true;
+}
+
+/*
+ * A namespace allocated before an id exists and set up after the
+ * registration that hands it out: the replay does not see it (it is not
+ * on the list yet), so only its own setup can grow its array.
+ */
+static void nt_bare_race_run(struct kunit *test, struct nt_fill *fill)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct task_struct *reg, *create;
+	bool queued, done;
+	struct nt_bare_race *r;
+	unsigned int i;
+	int id, err;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->ops = &nt_bare_ops[NT_BARE_INIT];
+
+	/*
+	 * A new namespace has an array as long as any; then every id below
+	 * the length the racing creation will get is taken.
+	 */
+	nt_net_new(test);
+	nt_fill_slots(test, fill);
+	KUNIT_ASSERT_LE(test, fill->nr + NT_GEN_SLACK, fill->max);
+	KUNIT_ASSERT_LT(test, ctx->nr_slots, NT_MAX_NETS);
+
+	reg = kthread_create(nt_bare_race_register, r, "netns-kunit-reg");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reg);
+	create = kthread_create(nt_bare_race_create, r, "netns-kunit-new");
+	if (IS_ERR(create)) {
+		kthread_stop(reg);	/* never woken: its function never runs */
+		KUNIT_FAIL_AND_ABORT(test, "kthread_create: %ld", PTR_ERR(create));
+	}
+	atomic_set(&nt_bare_setup_inits, 0);
+	WRITE_ONCE(nt_bare_setup_task, create);
+
+	/*
+	 * With the rwsem held for writing, queue the registration, then the
+	 * creation behind it; the creation has allocated its array by then.
+	 * Take NT_GEN_SLACK ids meanwhile, so that the registration's id lies
+	 * that far past the end of that array.  Once we let go, the
+	 * registration runs first, then the creation's setup.
+	 */
+	down_write(&pernet_ops_rwsem);
+	wake_up_process(reg);
+	queued = nt_wait_task_state(reg, TASK_UNINTERRUPTIBLE);
+	wake_up_process(create);
+	queued = nt_wait_task_state(create, TASK_KILLABLE) && queued;
+	for (i = 0; i < NT_GEN_SLACK; i++) {
+		id = net_generic_get_id();
+		if (id >= 0)
+			fill->ids[fill->nr++] = id;
+	}
+	up_write(&pernet_ops_rwsem);
+
+	done = nt_wait_flag(&r->reg_done);
+	done = nt_wait_flag(&r->net_done) && done;
+	kthread_stop(reg);
+	kthread_stop(create);
+	WRITE_ONCE(nt_bare_setup_task, NULL);
+
+	/* Leave nothing behind for the cleanup actions to miss. */
+	if (!IS_ERR_OR_NULL(r->net)) {
+		ctx->slots[ctx->nr_slots].net = r->net;
+		ctx->slots[ctx->nr_slots++].state = NT_LIVE;
+	}
+	if (!r->reg_err) {
+		err = kunit_add_action_or_reset(test, nt_unregister_subsys_action,
+						r->ops);
+		KUNIT_ASSERT_EQ(test, err, 0);
+	}
+
+	KUNIT_ASSERT_TRUE(test, done);
+	KUNIT_ASSERT_EQ(test, r->reg_err, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->net);
+	KUNIT_EXPECT_TRUE_MSG(test, queued, "threads not seen queued on the rwsem");
+	/* The creation's own setup, not the replay, ran the new operations. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&nt_bare_setup_inits), 1);
+
+	nt_expect_bare_slot(test, r->net, *r->ops->id);
+	nt_expect_bare_slots(test, *r->ops->id);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * Register nt_bare_ops[NT_BARE_INIT] with fail-nth = 1, 2, 3, ..., its id
+ * past every array at each step: the growth of each namespace's array is
+ * a fault point, and a step failing there must undo exactly the
+ * namespaces the init already ran on.
+ */
+static void nt_bare_fault_inject(struct kunit *test, struct nt_fill *fill)
+{
+	struct pernet_operations *ops = &nt_bare_ops[NT_BARE_INIT];
+	struct nt_ctx *ctx = test->priv;
+	unsigned int n, ninit, left, live;
+	struct nt_fi_result res = {};
+	int err;
+
+	/* See nt_fault_inject_register(): armed only when re-run. */
+	if (!nt_fail_nth_works()) {
+		kunit_info(test, "failslab spares GFP_KERNEL allocations: not armed\n");
+		return;
+	}
+
+	live = nt_count_live();
+	for (n = 1; n <= NT_FI_MAX_STEPS && !res.done; n++) {
+		nt_fill_slots(test, fill);
+		nt_warm_next_id(test);
+		nt_start_recording(ctx);
+		WRITE_ONCE(current->fail_nth, n);
+		err = register_pernet_subsys(ops);
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		nt_stop_recording(ctx);
+		ninit = nt_count(ctx, NULL, NT_BARE_EV, NT_INIT);
+
+		if (!err) {
+			nt_expect_bare_slots(test, *ops->id);
+			unregister_pernet_subsys(ops);
+			KUNIT_EXPECT_EQ_MSG(test, ninit, live, "step %u", n);
+			if (left)
+				res.done = true;
+			else
+				res.absorbed++;
+			continue;
+		}
+
+		res.failures++;
+		KUNIT_EXPECT_EQ_MSG(test, err, -ENOMEM, "step %u", n);
+		res.positions |= BIT(min(ninit, BITS_PER_LONG - 1));
+		res.at[min_t(unsigned int, ninit, NT_MAX_SNAP - 1)]++;
+		KUNIT_EXPECT_FALSE(test, ctx->overflow);
+		KUNIT_EXPECT_EQ_MSG(test, nt_count(ctx, NULL, NT_BARE_EV, NT_EXIT),
+				    ninit, "step %u", n);
+	}
+	KUNIT_EXPECT_TRUE(test, res.done);
+	nt_fi_expect_positions(test, &res, live, 1);
+	nt_fi_report(test, &res, live, "generic array growth, no ops->size");
+}
+#endif /* CONFIG_FAULT_INJECTION */
+
+static void netns_test_generic_unpublished(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct net *nets[2], *net;
+	unsigned int i, j, id, len;
+	struct nt_fill *fill;
+
+	/* Namespaces that predate the ids, besides init_net. */
+	for (j = 0; j < ARRAY_SIZE(nets); j++)
+		nets[j] = nt_net_new(test);
+
+	/* Cleanup actions outlive this frame: no stack memory in them. */
+	fill = kunit_kzalloc(test, sizeof(*fill), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill);
+	fill->max = nt_max_gen_len() + 8 * NT_GEN_SLACK + 2 * NT_FI_MAX_STEPS;
+	fill->ids = kunit_kcalloc(test, fill->max, sizeof(*fill->ids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill->ids);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_fill_cleanup, fill), 0);
+
+	for (i = 0; i < NT_NR_BARE; i++) {
+		struct pernet_operations *ops = &nt_bare_ops[i];
+
+		/* The id the registration gets lies far past every array. */
+		len = nt_max_gen_len();
+		nt_fill_below(test, fill, len + NT_GEN_SLACK);
+
+		nt_start_recording(ctx);
+		KUNIT_ASSERT_EQ(test, nt_register(test, ops, false), 0);
+		nt_stop_recording(ctx);
+		id = *ops->id;
+		KUNIT_ASSERT_GE(test, id, len + NT_GEN_SLACK);
+
+		nt_expect_bare_slots(test, id);
+		if (ops->init) {
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, &init_net, NT_BARE_EV, NT_INIT), 1);
+			for (j = 0; j < ARRAY_SIZE(nets); j++)
+				KUNIT_EXPECT_EQ(test, nt_count(ctx, nets[j], NT_BARE_EV,
+							       NT_INIT), 1);
+		}
+
+		/* Created afterwards: long enough from the start. */
+		net = nt_net_new(test);
+		nt_expect_bare_slot(test, net, id);
+	}
+
+	nt_unregister(test, &nt_bare_ops[NT_BARE_INIT], false);
+	nt_bare_race_run(test, fill);
+
+#ifdef CONFIG_FAULT_INJECTION
+	nt_unregister(test, &nt_bare_ops[NT_BARE_INIT], false);
+	nt_bare_fault_inject(test, fill);
+#endif
+}
+
+/* ---- 12. nsids of a namespace whose creation fails ---------------------- */
+
+#define NT_NSID_FAIL_ERR	(-EXFULL)
+
+struct nt_nsid_fail {
+	bool		armed;
+	struct net	*net;		/* being created; freed once it failed */
+	int		id;		/* init_net's nsid for it */
+	int		held_id;	/* its nsid for init_net */
+	bool		fail_by_id;	/* found by get_net_ns_by_id() at failure */
+	/* Seen by nt_nsid_undo_probe(), from pre_exit and exit of the undo: */
+	unsigned int	undo_calls;
+	unsigned int	undo_named;	/* peernet2id(&init_net, net) found it */
+	unsigned int	undo_by_id;	/* get_net_ns_by_id() handed it out */
+	unsigned int	undo_holds;	/* it still had its id for init_net */
+	unsigned int	undo_renamed;	/* peernet2id_alloc() gave it an id */
+	unsigned int	undo_ref;	/* maybe_get_net() took a reference */
+};
+
+static struct nt_nsid_fail *nt_nsid_fail_cur;
+
+/* The state, if @net (any if NULL) is being created by the test thread. */
+static struct nt_nsid_fail *nt_nsid_fail_of(struct net *net)
+{
+	struct nt_ctx *ctx = nt_ctx_get();
+	struct nt_nsid_fail *s = READ_ONCE(nt_nsid_fail_cur);
+
+	if (!ctx || !s || !s->armed || current != ctx->task)
+		return NULL;
+	if (net && net != s->net)
+		return NULL;
+	return s;
+}
+
+/* init_net names the new namespace, and the new namespace names init_net. */
+static int nt_nsid_init(struct net *net)
+{
+	struct nt_nsid_fail *s = nt_nsid_fail_of(NULL);
+
+	if (!s)
+		return 0;
+	s->net = net;
+	s->id = peernet2id_alloc(&init_net, net, GFP_KERNEL);
+	s->held_id = peernet2id_alloc(net, &init_net, GFP_KERNEL);
+	return 0;
+}
+
+/* From the undo: no nsid may lead to @net, nor a new one be made. */
+static void nt_nsid_undo_probe(struct net *net)
+{
+	struct nt_nsid_fail *s = nt_nsid_fail_of(net);
+	struct net *got;
+
+	if (!s)
+		return;
+	s->undo_calls++;
+	if (peernet2id(&init_net, net) >= 0)
+		s->undo_named++;
+	got = get_net_ns_by_id(&init_net, s->id);
+	if (got) {
+		s->undo_by_id++;
+		put_net(got);	/* not the last: the creation still holds one */
+	}
+	if (peernet2id(net, &init_net) >= 0)
+		s->undo_holds++;
+	if (peernet2id_alloc(&init_net, net, GFP_KERNEL) >= 0)
+		s->undo_renamed++;
+	got = maybe_get_net(net);
+	if (got) {
+		s->undo_ref++;
+		put_net(got);
+	}
+}
+
+/* Runs after nt_nsid_init(): the ids are still there, then it fails. */
+static int nt_nsid_fail_init(struct net *net)
+{
+	struct nt_nsid_fail *s = nt_nsid_fail_of(net);
+	struct net *got;
+
+	if (!s)
+		return 0;
+	got = get_net_ns_by_id(&init_net, s->id);
+	s->fail_by_id = got == net;
+	if (got)
+		put_net(got);
+	return NT_NSID_FAIL_ERR;
+}
+
+static struct pernet_operations nt_nsid_ops = {
+	.init		= nt_nsid_init,
+	.pre_exit	= nt_nsid_undo_probe,
+	.exit		= nt_nsid_undo_probe,
+};
+
+static struct pernet_operations nt_nsid_fail_ops = {
+	.init		= nt_nsid_fail_init,
+};
+
+static void netns_test_nsid_create_failure(struct kunit *test)
+{
+	struct nt_ctx *ctx = test->priv;
+	struct nt_nsid_fail *s;
+	struct net *net;
+	long ucount;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->id = NETNSA_NSID_NOT_ASSIGNED;
+	s->held_id = NETNSA_NSID_NOT_ASSIGNED;
+	s->armed = true;
+
+	/* After rtnetlink's operations (registered at boot), in this order. */
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_nsid_ops, false), 0);
+	KUNIT_ASSERT_EQ(test, nt_register(test, &nt_nsid_fail_ops, false), 0);
+	ucount = nt_netns_ucount(test);
+
+	WRITE_ONCE(nt_nsid_fail_cur, s);
+	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	WRITE_ONCE(nt_nsid_fail_cur, NULL);
+
+	if (!IS_ERR(net)) {
+		/* Let the cleanup drop it. */
+		KUNIT_ASSERT_LT(test, ctx->nr_slots, NT_MAX_NETS);
+		ctx->slots[ctx->nr_slots].net = net;
+		ctx->slots[ctx->nr_slots++].state = NT_LIVE;
+		KUNIT_FAIL_AND_ABORT(test, "creation did not fail");
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(net), NT_NSID_FAIL_ERR);
+
+	/* Both ids were made, and stood until the failing init. */
+	KUNIT_EXPECT_GE(test, s->id, 0);
+	KUNIT_EXPECT_GE(test, s->held_id, 0);
+	KUNIT_EXPECT_TRUE(test, s->fail_by_id);
+
+	/* Already gone when the undo began (pre_exit), and throughout. */
+	KUNIT_EXPECT_EQ(test, s->undo_calls, 2);
+	KUNIT_EXPECT_EQ(test, s->undo_named, 0);
+	KUNIT_EXPECT_EQ(test, s->undo_by_id, 0);
+	KUNIT_EXPECT_EQ(test, s->undo_holds, 0);
+	KUNIT_EXPECT_EQ(test, s->undo_renamed, 0);
+	KUNIT_EXPECT_EQ(test, s->undo_ref, 0);
+
+	nt_expect_by_id(test, &init_net, s->id, NULL);
+	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount);
+}
+
 static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_ordering),
 	KUNIT_CASE(netns_test_replay),
@@ -1913,8 +2621,14 @@ static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_assign_generic),
 	KUNIT_CASE(netns_test_dying),
 	KUNIT_CASE(netns_test_weak_ref_leak),
+	KUNIT_CASE(netns_test_weak_sock),
+	KUNIT_CASE(netns_test_weak_dev),
+	KUNIT_CASE(netns_test_weak_neigh_parms),
+	KUNIT_CASE(netns_test_weak_underflow),
 	KUNIT_CASE(netns_test_nsid),
 	KUNIT_CASE(netns_test_fault_inject_register),
+	KUNIT_CASE(netns_test_generic_unpublished),
+	KUNIT_CASE(netns_test_nsid_create_failure),
 	{}
 };
 
@@ -2045,3 +2759,4 @@ kunit_test_suites(&netns_core_test_suite, &netns_core_stress_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the network namespace core");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

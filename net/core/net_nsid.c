@@ -21,6 +21,7 @@
  * after a grace period.
  */
 
+#include <kunit/visibility.h>
 #include <linux/export.h>
 #include <linux/idr.h>
 #include <linux/list.h>
@@ -265,11 +266,17 @@ static void nsid_purge(struct net *net)
  * ids get an RTM_DELNSID notification.  Cost is proportional to the ids
  * involved, independent of the number of namespaces in the system.
  *
- * Context: Process context, may sleep.
+ * Called by a teardown batch and by a failed setup, before any exit
+ * method of the namespaces runs: their rtnetlink sockets still exist.
+ *
+ * Context: Process context, may sleep; pernet_ops_rwsem held (the nsid
+ * retire mutex nests inside it).
  */
 void netns_nsids_retire(struct list_head *net_exit_list)
 {
 	struct net *net;
+
+	lockdep_assert_held(&pernet_ops_rwsem);
 
 	list_for_each_entry(net, net_exit_list, exit_list)
 		nsid_close(net);
@@ -355,6 +362,7 @@ bool peernet_has_id(const struct net *net, struct net *peer)
 {
 	return peernet2id(net, peer) >= 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(peernet_has_id);
 
 /**
  * get_net_ns_by_id() - the namespace @net calls @id
@@ -669,7 +677,6 @@ static int rtnl_net_dumpid(struct sk_buff *skb, struct netlink_callback *cb)
 		.flags	= NLM_F_MULTI,
 		.cmd	= RTM_NEWNSID,
 	};
-	long skip = cb->args[0], pos = 0;
 	struct nsid_link *link;
 	unsigned long index;
 	int err = 0;
@@ -680,19 +687,30 @@ static int rtnl_net_dumpid(struct sk_buff *skb, struct netlink_callback *cb)
 			goto out;
 	}
 
+	/*
+	 * cb->args[0] is the lowest nsid not dumped yet.  Resuming by id, not
+	 * by position, keeps a dump that races with RTM_NEWNSID and namespace
+	 * teardown exact: ids only grow, so nothing is listed twice, and an
+	 * id present throughout is at or above the resume point when its turn
+	 * comes.
+	 */
 	rcu_read_lock();
-	xa_for_each(&table->nsids.by_id, index, link) {
-		if (pos >= skip) {
-			m.nsid = index;
-			if (m.with_current)
-				m.current_nsid = __peernet2id(self, link->peer);
-			if (nsid_msg_fill(skb, &m) < 0)
-				break;
+	xa_for_each_start(&table->nsids.by_id, index, link, cb->args[0]) {
+		m.nsid = index;
+		if (m.with_current)
+			m.current_nsid = __peernet2id(self, link->peer);
+		if (nsid_msg_fill(skb, &m) < 0) {
+			/*
+			 * Full: a positive length is "more to come" to the
+			 * netlink core (0 would end the dump here).  An entry
+			 * that does not fit even an empty skb is an error.
+			 */
+			err = skb->len ?: -EMSGSIZE;
+			break;
 		}
-		pos++;
+		cb->args[0] = index + 1;
 	}
 	rcu_read_unlock();
-	cb->args[0] = pos;
 out:
 	if (m.with_current)
 		put_net(table);

@@ -67,10 +67,18 @@ static int pernet_init_one(const struct pernet_operations *ops,
 	void *storage = NULL;
 	int err = 0;
 
-	if (ops->size) {
-		storage = kzalloc(ops->size, GFP_KERNEL);
-		if (!storage)
-			return -ENOMEM;
+	/*
+	 * @net's array may predate the id (a replay, or a namespace allocated
+	 * while the id was handed out).  Grow it now, even with nothing to
+	 * store (no ->size, and ->init() publishing nothing or absent): from
+	 * here on net_generic() may be called with the id.
+	 */
+	if (ops->id) {
+		if (ops->size) {
+			storage = kzalloc(ops->size, GFP_KERNEL);
+			if (!storage)
+				return -ENOMEM;
+		}
 		err = net_generic_store(net, *ops->id, storage);
 		if (err) {
 			kfree(storage);
@@ -188,10 +196,14 @@ static void pernet_undo_lone(struct pernet_operations *ops,
  * pernet_run_init() - run every registered init method on a new namespace
  * @net: the namespace, not yet on net_namespace_list
  *
- * On failure the operations that succeeded are undone, newest first, and
- * their generic storage is released before returning.
+ * On failure @net is first retired like a dying namespace: the creator's
+ * counted reference is dropped, so that maybe_get_net() fails on it (if
+ * nothing else holds one), and every nsid naming it or held by it is
+ * removed.  Then the operations that succeeded are undone, newest first,
+ * and their generic storage is released before returning.
  *
- * Context: Process context, pernet_ops_rwsem held.
+ * Context: Process context, pernet_ops_rwsem held; takes the nsid retire
+ * mutex on failure.
  * Return: 0 or the error of the failing init method.
  */
 int pernet_run_init(struct net *net)
@@ -199,6 +211,7 @@ int pernet_run_init(struct net *net)
 	const struct pernet_operations *ops;
 	struct pernet_span span;
 	LIST_HEAD(nets);
+	bool dropped;
 	int err = 0;
 
 	lockdep_assert_held(&pernet_ops_rwsem);
@@ -211,9 +224,24 @@ int pernet_run_init(struct net *net)
 	if (!err)
 		return 0;
 
+	/*
+	 * Retire @net before anything is undone, as a teardown does before
+	 * its exit methods.  Drop the creator's counted reference if it is
+	 * the only one, so that maybe_get_net() refuses @net from now on
+	 * (and nsid_attach() and RTM_DELNSID skip it); then close and remove
+	 * every nsid naming it or held by it.  Left for after the undo,
+	 * get_net_ns_by_id() could hand out a reference to @net meanwhile,
+	 * and RTM_DELNSID would be sent through the rtnetlink socket that
+	 * the undo releases.
+	 */
+	list_add(&net->exit_list, &nets);
+	dropped = refcount_dec_if_one(&net->ns.count);
+	/* A reference taken during setup and kept would outlive @net. */
+	DEBUG_NET_WARN_ON_ONCE(!dropped);
+	netns_nsids_retire(&nets);
+
 	span.top = ops->list.prev;
 	span.stop = &pernet_registry;
-	list_add(&net->exit_list, &nets);
 	pernet_undo(&span, &nets, false);
 	list_del_init(&net->exit_list);
 	/* Callbacks queued by the undone methods may still use @net. */

@@ -8,6 +8,8 @@
 #define _NET_CORE_NETNS_CORE_H
 
 #include <linux/init.h>
+#include <linux/atomic.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 struct list_head;
@@ -17,6 +19,11 @@ struct net_generic;
 /* Slots overlaid by the array header are never handed out as ids. */
 #define NET_GENERIC_FIRST_ID \
 	DIV_ROUND_UP(sizeof(((struct net_generic *)NULL)->s), sizeof(void *))
+
+/* net_namespace.c */
+extern struct list_head net_all_list;
+extern spinlock_t net_all_lock;
+extern atomic_t net_quarantined;
 
 /* net_generic.c */
 struct net_generic *net_generic_new_array(void);

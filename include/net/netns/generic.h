@@ -50,7 +50,12 @@ struct net_generic {
  * @net: the namespace
  * @id: slot number from pernet_operations->id
  *
- * Context: Any context; @net must be pinned by the caller.
+ * No bound check: before the operations owning @id are set up on a
+ * namespace (at registration, or when the namespace is created), its
+ * array is made to cover @id, whether or not they store anything there.
+ *
+ * Context: Any context; @net must be pinned by the caller, and the
+ * operations owning @id set up on it (from their ->init() on).
  * Return: the pointer stored for @id, or NULL if none was published.
  */
 static inline void *net_generic(const struct net *net, unsigned int id)

@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <linux/capability.h>
 
 #include "kselftest_harness.h"
@@ -327,6 +330,363 @@ TEST_F(nsid, dump_with_target_nsid)
 	nsc_attr_put_u32(&m, NETNSA_FD, self->peer[0]);
 	EXPECT_EQ(-EINVAL, nsc_nl_talk(&self->nl, &m, NULL, NULL));
 	EXPECT_STREQ("Unsupported attribute in dump request", self->nl.extack);
+}
+
+/*
+ * Tables larger than a dump skb.  On a socket that has not received yet,
+ * the first part of a dump is NLMSG_GOODSIZE bytes (a 4 KiB page less the
+ * skb overhead): 134 entries of 28 bytes (NETNSA_NSID) or 104 of 36 (plus
+ * NETNSA_CURRENT_NSID).  Later parts are as large as the recv() buffer,
+ * big_bufsz(), so NR_BIG entries come in three parts or more.  The table
+ * under test names peer i big_id(i); odd ids are left to the churn.
+ */
+#define NR_BIG		500
+#define BIG_HUB_ID	100000	/* self's id for the owner of the table */
+#define BIG_MAX_ENTS	(4 * NR_BIG)
+#define BIG_MAX_LOGGED	5
+#define CHURN_RING	16	/* churn namespaces alive at a time */
+#define CHURN_TRIES	64
+#define CHURN_MS	3000	/* dump at least that long in the churn */
+#define CHURN_MIN_DUMPS	10
+#define BIG_DRAIN_MS	120000	/* namespaces torn down in the background */
+
+static int big_id(int i)
+{
+	return 2 * i;
+}
+
+/* self's id for peer i, where self names them too. */
+static int big_cur_id(int i)
+{
+	return 3 * i + 1;
+}
+
+/* A recv() buffer no dump part exceeds: NLMSG_GOODSIZE < min(page, 8K). */
+static size_t big_bufsz(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page > 0 && page < 8192 ? page : 8192;
+}
+
+/* NR_BIG new namespaces, held by fds[] (-1 or -errno where not created). */
+static int big_peers_new(int *fds)
+{
+	int i;
+
+	for (i = 0; i < NR_BIG; i++)
+		fds[i] = -1;
+	for (i = 0; i < NR_BIG; i++) {
+		fds[i] = nsc_netns_new();
+		if (fds[i] < 0)
+			return fds[i];
+	}
+	return 0;
+}
+
+static void big_peers_close(int *fds)
+{
+	int i;
+
+	for (i = 0; i < NR_BIG; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/* nl's netns names peer i id(i). */
+static int big_name_all(struct nsc_nl *nl, const int *fds, int (*id)(int))
+{
+	int i, err;
+
+	for (i = 0; i < NR_BIG; i++) {
+		err = nsc_nsid_new(nl, NETNSA_FD, fds[i], id(i));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The table of peer0 ("hub") names peer i big_id(i); self names the hub. */
+static int big_hub_setup(struct _test_data_nsid *self, const int *fds)
+{
+	struct nsc_nl hub;
+	int err;
+
+	err = nsc_nl_open_in(&hub, self->peer[0]);
+	if (err)
+		return err;
+	err = big_name_all(&hub, fds, big_id);
+	nsc_nl_close(&hub);
+	return err ?: nsc_nsid_new(&self->nl, NETNSA_FD, self->peer[0],
+				   BIG_HUB_ID);
+}
+
+/*
+ * After closing the peers: wait until the table of nsfd's netns holds at
+ * most keep ids, so that the next tests do not queue behind the teardown.
+ */
+static bool big_drained(int nsfd, int keep)
+{
+	struct nsc_nsid_entry e;
+	struct nsc_nl nl;
+	bool ok;
+	int n;
+
+	if (nsc_nl_open_in(&nl, nsfd))
+		return false;
+	ok = NSC_POLL((n = nsc_nsid_dump(&nl, NSC_NO_NSID, &e, 1)) >= 0 &&
+		      n <= keep, BIG_DRAIN_MS);
+	nsc_nl_close(&nl);
+	return ok;
+}
+
+/*
+ * Dump from a fresh socket in self (strict when there is a target), so
+ * that the parts stay small.  Returns the number of entries or -errno.
+ */
+static int big_dump(int target_nsid, struct nsc_nsid_entry *ents,
+		    struct nsc_recv_opts *o)
+{
+	struct nsc_nl nl;
+	int n;
+
+	n = nsc_nl_open(&nl);
+	if (n)
+		return n;
+	if (target_nsid != NSC_NO_NSID)
+		n = nsc_nl_set_strict(&nl, true);
+	if (!n)
+		n = nsc_nsid_dump_opts(&nl, target_nsid, ents, BIG_MAX_ENTS, o);
+	nsc_nl_close(&nl);
+	return n;
+}
+
+enum big_cur { CUR_ABSENT, CUR_UNASSIGNED, CUR_MAPPED };
+
+#define BIG_ERR(fmt, ...) do {						\
+	if (errs++ < BIG_MAX_LOGGED)					\
+		TH_LOG(fmt, ##__VA_ARGS__);				\
+} while (0)
+
+/*
+ * Problems in a dump of a table holding big_id(i) for every peer i: each
+ * must be listed exactly once, in ascending order, with the
+ * NETNSA_CURRENT_NSID cur says.  With churn, odd ids below big_id(NR_BIG)
+ * may be listed too, at most once.  Logs the first problems, returns how
+ * many there are.
+ */
+static int big_dump_errors(struct __test_metadata *_metadata,
+			   const struct nsc_nsid_entry *e, int n,
+			   enum big_cur cur, bool churn)
+{
+	static unsigned char seen[2 * NR_BIG];
+	int i, id, want, prev = -1, errs = 0, missing = 0, lowest = -1;
+
+	memset(seen, 0, sizeof(seen));
+	if (n > BIG_MAX_ENTS) {
+		BIG_ERR("%d entries, more than %d", n, BIG_MAX_ENTS);
+		n = BIG_MAX_ENTS;
+	}
+	for (i = 0; i < n; i++) {
+		id = e[i].nsid;
+		if (id <= prev)
+			BIG_ERR("entry %d: nsid %d after %d", i, id, prev);
+		else
+			prev = id;
+		if (id < 0 || id >= 2 * NR_BIG || (id % 2 && !churn)) {
+			BIG_ERR("entry %d: nsid %d was not assigned", i, id);
+			continue;
+		}
+		if (seen[id]++) {
+			BIG_ERR("entry %d: nsid %d listed again", i, id);
+			continue;
+		}
+		if (id % 2)
+			continue;
+		want = cur == CUR_MAPPED ? big_cur_id(id / 2) :
+		       cur == CUR_UNASSIGNED ? NETNSA_NSID_NOT_ASSIGNED :
+		       NSC_NO_NSID;
+		if (e[i].current_nsid != want)
+			BIG_ERR("nsid %d: NETNSA_CURRENT_NSID %d, expected %d",
+				id, e[i].current_nsid, want);
+	}
+	for (i = 0; i < NR_BIG; i++) {
+		if (seen[big_id(i)])
+			continue;
+		if (!missing++)
+			lowest = big_id(i);
+	}
+	if (missing)
+		TH_LOG("%d of %d nsids not listed, the lowest %d (%d listed)",
+		       missing, NR_BIG, lowest, n);
+	return errs + missing;
+}
+
+TEST_F_TIMEOUT(nsid, dump_big_table, 300)
+{
+	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
+	struct nsc_nsid_entry *ents;
+	int fds[NR_BIG], n;
+
+	ents = calloc(BIG_MAX_ENTS, sizeof(*ents));
+	ASSERT_NE(NULL, ents);
+	ASSERT_EQ(0, big_peers_new(fds));
+	ASSERT_EQ(0, big_name_all(&self->nl, fds, big_id));
+
+	n = big_dump(NSC_NO_NSID, ents, &o);
+	ASSERT_LE(0, n) TH_LOG("dump: %s", nsc_errno_name(n));
+	EXPECT_EQ(NR_BIG, n);
+	/* More than one skb, or resuming was not exercised. */
+	EXPECT_LT(1, o.parts);
+	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n, CUR_ABSENT, false));
+
+	big_peers_close(fds);
+	EXPECT_TRUE(big_drained(self->self_fd, 0));
+	free(ents);
+}
+
+TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
+{
+	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
+	struct nsc_nsid_entry *ents;
+	int fds[NR_BIG], n;
+
+	ents = calloc(BIG_MAX_ENTS, sizeof(*ents));
+	ASSERT_NE(NULL, ents);
+	ASSERT_EQ(0, big_peers_new(fds));
+	ASSERT_EQ(0, big_hub_setup(self, fds));
+
+	/* The hub's table; self has no ids for its peers. */
+	n = big_dump(BIG_HUB_ID, ents, &o);
+	ASSERT_LE(0, n) TH_LOG("dump: %s", nsc_errno_name(n));
+	EXPECT_EQ(NR_BIG, n);
+	EXPECT_LT(1, o.parts);
+	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n, CUR_UNASSIGNED,
+				     false));
+
+	big_peers_close(fds);
+	EXPECT_TRUE(big_drained(self->peer[0], 0));
+	free(ents);
+}
+
+TEST_F_TIMEOUT(nsid, dump_big_table_current_nsid, 300)
+{
+	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
+	struct nsc_nsid_entry *ents;
+	int fds[NR_BIG], n;
+
+	ents = calloc(BIG_MAX_ENTS, sizeof(*ents));
+	ASSERT_NE(NULL, ents);
+	ASSERT_EQ(0, big_peers_new(fds));
+	ASSERT_EQ(0, big_hub_setup(self, fds));
+	ASSERT_EQ(0, big_name_all(&self->nl, fds, big_cur_id));
+
+	/* Every entry carries self's id for the same peer. */
+	n = big_dump(BIG_HUB_ID, ents, &o);
+	ASSERT_LE(0, n) TH_LOG("dump: %s", nsc_errno_name(n));
+	EXPECT_EQ(NR_BIG, n);
+	EXPECT_LT(1, o.parts);
+	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n, CUR_MAPPED, false));
+
+	big_peers_close(fds);
+	EXPECT_TRUE(big_drained(self->peer[0], 0));
+	free(ents);
+}
+
+/*
+ * Churn child: gives fresh namespaces odd ids in self's table and drops
+ * them again (closing a namespace's last reference removes its id shortly
+ * after).  Counts the ids given in *adds; runs until killed.
+ */
+static int churn_nsids(long *adds)
+{
+	int ring[CHURN_RING], slot, fd, id, err, tries;
+	unsigned int r = getpid();
+	struct nsc_nl nl;
+
+	for (slot = 0; slot < CHURN_RING; slot++)
+		ring[slot] = -1;
+	if (nsc_nl_open(&nl))
+		return 1;
+	for (slot = 0;; slot = (slot + 1) % CHURN_RING) {
+		if (ring[slot] >= 0)
+			close(ring[slot]);
+		fd = nsc_netns_new();
+		ring[slot] = fd;
+		if (fd < 0)
+			return 2;
+		tries = 0;
+		do {
+			r = r * 1103515245 + 12345;
+			id = big_id((r >> 8) % NR_BIG) + 1;
+			err = nsc_nsid_new(&nl, NETNSA_FD, fd, id);
+		} while (err == -EEXIST && ++tries < CHURN_TRIES);
+		if (err && err != -EEXIST)
+			return 3;
+		if (!err)
+			__atomic_add_fetch(adds, 1, __ATOMIC_RELAXED);
+	}
+}
+
+TEST_F_TIMEOUT(nsid, dump_big_table_while_churning, 300)
+{
+	struct nsc_recv_opts o = { .bufsz = big_bufsz(), .pause_ms = 1 };
+	int fds[NR_BIG], n = 0, errs = 0, dumps = 0;
+	pid_t parent = getpid();
+	struct nsc_nsid_entry *ents;
+	long *adds, before, after;
+	struct nsc_child c;
+	struct nsc_nl nl;
+	uint64_t end;
+
+	ents = calloc(BIG_MAX_ENTS, sizeof(*ents));
+	ASSERT_NE(NULL, ents);
+	adds = nsc_shared_alloc(sizeof(*adds));
+	ASSERT_NE(NULL, adds);
+	ASSERT_EQ(0, big_peers_new(fds));
+	ASSERT_EQ(0, big_name_all(&self->nl, fds, big_id));
+
+	c.pid = fork();
+	ASSERT_LE(0, c.pid);
+	if (!c.pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		_exit(churn_nsids(adds));
+	}
+	/* Once the ring is full, every id given drops an older one. */
+	EXPECT_TRUE(NSC_POLL(__atomic_load_n(adds, __ATOMIC_RELAXED) >
+			     2 * CHURN_RING, NSC_POLL_TIMEOUT_MS));
+	before = __atomic_load_n(adds, __ATOMIC_RELAXED);
+
+	/* Fresh, and only ever receiving with big_bufsz(): small parts. */
+	ASSERT_EQ(0, nsc_nl_open(&nl));
+	end = nsc_now_ms() + CHURN_MS;
+	do {
+		n = nsc_nsid_dump_opts(&nl, NSC_NO_NSID, ents, BIG_MAX_ENTS,
+				       &o);
+		if (n < 0)
+			break;
+		errs = big_dump_errors(_metadata, ents, n, CUR_ABSENT, true);
+		dumps++;
+	} while (!errs && o.parts > 1 &&
+		 (dumps < CHURN_MIN_DUMPS || nsc_now_ms() < end));
+	nsc_nl_close(&nl);
+	after = __atomic_load_n(adds, __ATOMIC_RELAXED);
+	EXPECT_EQ(0, nsc_child_stop(&c));
+
+	ASSERT_LE(0, n) TH_LOG("dump %d: %s", dumps + 1, nsc_errno_name(n));
+	EXPECT_LT(1, o.parts);
+	EXPECT_EQ(0, errs) TH_LOG("in dump %d", dumps);
+	/* The churn went on during the dumps. */
+	EXPECT_LT(before, after);
+
+	big_peers_close(fds);
+	EXPECT_TRUE(big_drained(self->self_fd, 0));
+	nsc_shared_free(adds, sizeof(*adds));
+	free(ents);
 }
 
 TEST_F(nsid, ids_are_per_netns)

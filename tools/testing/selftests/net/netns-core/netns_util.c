@@ -332,37 +332,31 @@ int nsc_nl_set_rcvtimeo(struct nsc_nl *nl, int timeout_ms)
 	return 0;
 }
 
-int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
-		void *arg)
+/* nsc_nl_recv_reply(), received as o (may be NULL) says. */
+static int nsc_nl_recv_reply_opts(struct nsc_nl *nl, uint32_t seq,
+				  nsc_msg_cb cb, void *arg,
+				  struct nsc_recv_opts *o)
 {
-	uint32_t seq = nsc_nl_prepare(nl, req);
-	ssize_t n;
-
-	n = send(nl->fd, &req->nlh, req->nlh.nlmsg_len, 0);
-	if (n < 0)
-		return -errno;
-	if (n != (ssize_t)req->nlh.nlmsg_len)
-		return -EIO;
-	return nsc_nl_recv_reply(nl, seq, cb, arg);
-}
-
-int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
-		      void *arg)
-{
+	size_t bufsz = o && o->bufsz ? o->bufsz : NSC_RECV_BUF;
 	int cb_err = 0;
 	char *buf;
 	ssize_t n;
 	int ret;
 
-	buf = malloc(NSC_RECV_BUF);
+	if (o)
+		o->parts = 0;
+	buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;
 
 	for (;;) {
 		struct nlmsghdr *h;
+		bool ours = false;
 		int len;
 
-		n = nsc_nl_recv(nl, buf, NSC_RECV_BUF);
+		if (o && o->parts && o->pause_ms)
+			nsc_sleep_ms(o->pause_ms);
+		n = nsc_nl_recv(nl, buf, bufsz);
 		if (n < 0) {
 			ret = n;
 			goto out;
@@ -373,6 +367,9 @@ int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
 			/* Skip notifications and stale answers. */
 			if (h->nlmsg_seq != seq || h->nlmsg_pid != nl->portid)
 				continue;
+			if (o && !ours)
+				o->parts++;
+			ours = true;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				ret = nsc_handle_error(nl, h);
 				goto out;
@@ -392,6 +389,32 @@ int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
 out:
 	free(buf);
 	return ret ? ret : cb_err;
+}
+
+int nsc_nl_recv_reply(struct nsc_nl *nl, uint32_t seq, nsc_msg_cb cb,
+		      void *arg)
+{
+	return nsc_nl_recv_reply_opts(nl, seq, cb, arg, NULL);
+}
+
+static int nsc_nl_talk_opts(struct nsc_nl *nl, struct nsc_msg *req,
+			    nsc_msg_cb cb, void *arg, struct nsc_recv_opts *o)
+{
+	uint32_t seq = nsc_nl_prepare(nl, req);
+	ssize_t n;
+
+	n = send(nl->fd, &req->nlh, req->nlh.nlmsg_len, 0);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)req->nlh.nlmsg_len)
+		return -EIO;
+	return nsc_nl_recv_reply_opts(nl, seq, cb, arg, o);
+}
+
+int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
+		void *arg)
+{
+	return nsc_nl_talk_opts(nl, req, cb, arg, NULL);
 }
 
 int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
@@ -733,8 +756,9 @@ int nsc_nsid_get(struct nsc_nl *nl, uint16_t ref_attr, uint32_t ref,
 	return 0;
 }
 
-int nsc_nsid_dump(struct nsc_nl *nl, int target_nsid,
-		  struct nsc_nsid_entry *ents, int max)
+int nsc_nsid_dump_opts(struct nsc_nl *nl, int target_nsid,
+		       struct nsc_nsid_entry *ents, int max,
+		       struct nsc_recv_opts *opts)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
 	struct nsc_nsid_collect c = { .ents = ents, .max = max };
@@ -744,8 +768,14 @@ int nsc_nsid_dump(struct nsc_nl *nl, int target_nsid,
 	nsc_msg_init(&m, RTM_GETNSID, NLM_F_DUMP, &g, sizeof(g));
 	if (target_nsid != NSC_NO_NSID)
 		nsc_attr_put_s32(&m, NETNSA_TARGET_NSID, target_nsid);
-	err = nsc_nl_talk(nl, &m, nsc_nsid_collect_cb, &c);
+	err = nsc_nl_talk_opts(nl, &m, nsc_nsid_collect_cb, &c, opts);
 	return err ? err : c.n;
+}
+
+int nsc_nsid_dump(struct nsc_nl *nl, int target_nsid,
+		  struct nsc_nsid_entry *ents, int max)
+{
+	return nsc_nsid_dump_opts(nl, target_nsid, ents, max, NULL);
 }
 
 /* ------------------------------------------------------------------ */

@@ -197,6 +197,24 @@ struct nsc_nsid_entry {
 int nsc_nsid_dump(struct nsc_nl *nl, int target_nsid,
 		  struct nsc_nsid_entry *ents, int max);
 
+/*
+ * How an answer is received.  The kernel builds the first part of a dump
+ * during send(), later ones during recv(), each at most as large as the
+ * largest recv() buffer the socket has used so far (but at least
+ * NLMSG_GOODSIZE, at most 32 KiB).  A small bufsz on a fresh socket thus
+ * splits a large dump into many parts.
+ */
+struct nsc_recv_opts {
+	size_t bufsz;		/* recv() buffer; 0: the default 64 KiB */
+	unsigned int pause_ms;	/* sleep before each recv() but the first */
+	int parts;		/* out: datagrams the answer came in */
+};
+
+/* nsc_nsid_dump(), received as opts says; sets opts->parts. */
+int nsc_nsid_dump_opts(struct nsc_nl *nl, int target_nsid,
+		       struct nsc_nsid_entry *ents, int max,
+		       struct nsc_recv_opts *opts);
+
 /* ------------------------------------------------------------------ */
 /* namespaces                                                          */
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * debugfs view of every struct net the core holds, from allocation until
+ * its memory is released, quarantined namespaces included:
+ *
+ *   /sys/kernel/debug/netns/namespaces  one line per namespace
+ *   /sys/kernel/debug/netns/summary     namespaces per state, the oldest
+ *                                       of each, and the quarantined total
+ *
+ * Both are read under RCU from net_all_list: reading takes no lock that
+ * creation or teardown takes, apart from nothing at all, and never
+ * stalls them.  Counts are sampled without synchronisation, so a line is
+ * a consistent record of one namespace but not a snapshot of all.
+ */
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/ktime.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "netns_core.h"
+
+static const char * const net_state_names[] = {
+	[NET_STATE_ALIVE]	= "alive",
+	[NET_STATE_QUEUED]	= "queued",
+	[NET_STATE_EXITING]	= "exiting",
+	[NET_STATE_EXITED]	= "exited",
+	[NET_STATE_QUARANTINED]	= "quarantined",
+};
+
+static const char *net_state_name(u8 state)
+{
+	if (state >= ARRAY_SIZE(net_state_names))
+		return "unknown";
+	return net_state_names[state];
+}
+
+static void *netns_all_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
+	rcu_read_lock();
+	return seq_list_start_head_rcu(&net_all_list, *pos);
+}
+
+static void *netns_all_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return seq_list_next_rcu(v, &net_all_list, pos);
+}
+
+static void netns_all_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int netns_all_show(struct seq_file *m, void *v)
+{
+	u64 now = ktime_get_ns();
+	struct net *net;
+
+	if (v == &net_all_list) {
+		seq_puts(m, "inum cookie state count passive sock dev neigh other age_ms state_ms\n");
+		return 0;
+	}
+
+	net = list_entry(v, struct net, all_list);
+	seq_printf(m, "%u %llu %s %u %u %d %d %d %d %llu %llu\n",
+		   READ_ONCE(net->ns.inum), READ_ONCE(net->net_cookie),
+		   net_state_name(READ_ONCE(net->state)),
+		   refcount_read(&net->ns.count), refcount_read(&net->passive),
+		   net_weak_count(net, NET_WEAK_SOCK),
+		   net_weak_count(net, NET_WEAK_DEV),
+		   net_weak_count(net, NET_WEAK_NEIGH_PARMS),
+		   net_weak_count(net, NET_WEAK_OTHER),
+		   div_u64(now - READ_ONCE(net->born_ns), NSEC_PER_MSEC),
+		   div_u64(now - READ_ONCE(net->state_ns), NSEC_PER_MSEC));
+	return 0;
+}
+
+static const struct seq_operations netns_all_sops = {
+	.start	= netns_all_start,
+	.next	= netns_all_next,
+	.stop	= netns_all_stop,
+	.show	= netns_all_show,
+};
+DEFINE_SEQ_ATTRIBUTE(netns_all);
+
+static int netns_summary_show(struct seq_file *m, void *v)
+{
+	struct {
+		unsigned int count;
+		unsigned int oldest_inum;
+		u64 oldest_born;
+	} states[ARRAY_SIZE(net_state_names)] = {};
+	u64 now = ktime_get_ns();
+	struct net *net;
+	unsigned int i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(net, &net_all_list, all_list) {
+		u8 state = READ_ONCE(net->state);
+		u64 born = READ_ONCE(net->born_ns);
+
+		if (state >= ARRAY_SIZE(states))
+			continue;
+		if (!states[state].count || born < states[state].oldest_born) {
+			states[state].oldest_born = born;
+			states[state].oldest_inum = READ_ONCE(net->ns.inum);
+		}
+		states[state].count++;
+	}
+	rcu_read_unlock();
+
+	seq_puts(m, "state count oldest_inum oldest_age_ms\n");
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		seq_printf(m, "%s %u %u %llu\n", net_state_names[i],
+			   states[i].count, states[i].oldest_inum,
+			   states[i].count ?
+			   div_u64(now - states[i].oldest_born, NSEC_PER_MSEC) : 0);
+	seq_printf(m, "quarantined_total %d\n", atomic_read(&net_quarantined));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(netns_summary);
+
+static int __init netns_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("netns", NULL);
+
+	debugfs_create_file("namespaces", 0444, dir, NULL, &netns_all_fops);
+	debugfs_create_file("summary", 0444, dir, NULL, &netns_summary_fops);
+	return 0;
+}
+late_initcall(netns_debugfs_init);
