@@ -55,9 +55,16 @@ if [ -x $stress ] && [ -w $stress_param ] && [ -w "$kunit/netns_core_stress/run"
 	echo "$STRESS_SECONDS" > $stress_param
 	echo 1 > "$kunit/netns_core_stress/run" &
 	kstress=$!
+	# The debugfs view, read in a loop all along: no torn line, no report.
+	bash /netns-core/viewcheck.sh "$STRESS_SECONDS" > /tmp/viewcheck.log 2>&1 &
+	viewcheck=$!
 	NETNS_STRESS_SECONDS=$STRESS_SECONDS suite selftest:netns_stress ksft $stress
 	wait $kstress
 	echo 0 > $stress_param
+	wait $viewcheck
+	echo $? > /tmp/viewcheck.rc
+	suite "guest:view-under-stress" script bash -c \
+		'cat /tmp/viewcheck.log; exit "$(cat /tmp/viewcheck.rc)"'
 fi
 
 # KUnit results: boot-time runs, or the re-runs above.

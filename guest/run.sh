@@ -68,4 +68,37 @@ echo "   waiting for the kernel to drop their ids (done at the end of cleanup)"
 check eventually no_ids
 echo "   ip netns list-id is empty: red and blue are gone"
 
+step "6. The core's view of every namespace, and its trace events"
+V=/sys/kernel/debug/netns
+T=/sys/kernel/tracing
+mountpoint -q $T || mount -t tracefs tracefs $T
+$IP netns add green
+ino=$(stat -L -c %i /run/netns/green)
+state_of() { awk -v i="$1" '$1 == i { print $3 }' $V/namespaces; }
+echo "   green is namespace $ino; its line in $V/namespaces:"
+head -n 1 $V/namespaces | sed 's/^/     /'
+grep "^$ino " $V/namespaces | sed 's/^/     /'
+check [ "$(state_of "$ino")" = alive ]
+echo > $T/trace
+echo 1 > $T/events/netns/enable
+$IP netns del green
+seen=alive
+for i in $(seq 500); do
+	st=$(state_of "$ino")
+	[ -z "$st" ] && break
+	case " $seen " in *" $st "*) ;; *) seen="$seen $st" ;; esac
+	sleep 0.01
+done
+echo 0 > $T/events/netns/enable
+echo "   after ip netns del: $seen, then gone from the view"
+check [ -z "$(state_of "$ino")" ]
+echo "   its events (tracefs events/netns):"
+grep -E "netns_(queued|freed): inum=$ino |netns_batch_(start|end)" $T/trace |
+	sed 's/^ *[^ ]* *\[[0-9]*\] [^ ]* *//; s/^/     /' | head -n 8
+check grep -q "netns_freed: inum=$ino " $T/trace
+echo "   the cleanup worker ($V/cleanup):"
+sed 's/^/     /' $V/cleanup
+echo "   namespaces per state ($V/summary):"
+sed 's/^/     /' $V/summary
+
 printf '\nnetns-core demo: all steps passed\n'

@@ -207,6 +207,9 @@ struct net {
 	struct key_tag		*key_domain;	/* Key domain of operation tag */
 #endif
 	struct user_namespace   *user_ns;	/* Owning user namespace */
+	unsigned int		owner_inum;	/* ... its inode, kept after
+						 * teardown for debugfs
+						 */
 	struct ucounts		*ucounts;
 	unsigned int		gen_init_id;	/* generic id whose init runs */
 	struct netns_nsids	nsids;
@@ -459,6 +462,8 @@ static inline void net_passive_inc(struct net *net)
 }
 
 void net_weak_underflow(struct net *net, enum net_weak_class class);
+void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp);
+void net_weak_release_sk(netns_tracker *tracker, struct net *net);
 
 /**
  * hold_net_class() - take a weak reference of a given class
@@ -553,9 +558,6 @@ static inline bool net_initialized(const struct net *net)
 	return READ_ONCE(net->list.next);
 }
 
-void net_weak_hold_sk(struct net *net, netns_tracker *tracker, gfp_t gfp);
-void net_weak_release_sk(struct net *net, netns_tracker *tracker);
-
 /*
  * A tracker that is not refcounted is the ns_tracker of a kernel socket
  * (struct sock, sk_net_refcnt == 0): net/core/sock.c is the only user,
@@ -570,7 +572,7 @@ static inline void __netns_tracker_alloc(struct net *net,
 					 gfp_t gfp)
 {
 	if (!refcounted) {
-		net_weak_hold_sk(net, tracker, gfp);
+		net_weak_hold_sk(tracker, net, gfp);
 		return;
 	}
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
@@ -589,7 +591,7 @@ static inline void __netns_tracker_free(struct net *net,
 					bool refcounted)
 {
 	if (!refcounted) {
-		net_weak_release_sk(net, tracker);
+		net_weak_release_sk(tracker, net);
 		return;
 	}
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER

@@ -6,11 +6,14 @@
  *   /sys/kernel/debug/netns/namespaces  one line per namespace
  *   /sys/kernel/debug/netns/summary     namespaces per state, the oldest
  *                                       of each, and the quarantined total
+ *   /sys/kernel/debug/netns/cleanup     what the teardown worker is doing
  *
- * Both are read under RCU from net_all_list: reading takes no lock that
- * creation or teardown takes, apart from nothing at all, and never
- * stalls them.  Counts are sampled without synchronisation, so a line is
- * a consistent record of one namespace but not a snapshot of all.
+ * The first two are read under RCU from net_all_list.  Reading takes no
+ * lock that creation or teardown holds for long (only a namespace's
+ * nsids.name_lock, briefly, to count the nsids naming it), so it never
+ * stalls them.  Counts are sampled without synchronisation: a line is a
+ * record of one namespace, not a snapshot of all.  The cleanup file is a
+ * consistent snapshot (netns_cleanup_snapshot()).
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -57,15 +60,17 @@ static void netns_all_stop(struct seq_file *m, void *v)
 static int netns_all_show(struct seq_file *m, void *v)
 {
 	u64 now = ktime_get_ns();
+	unsigned int ids, named;
 	struct net *net;
 
 	if (v == &net_all_list) {
-		seq_puts(m, "inum cookie state count passive sock dev neigh other age_ms state_ms\n");
+		seq_puts(m, "inum cookie state count passive sock dev neigh other owner ids named age_ms state_ms\n");
 		return 0;
 	}
 
 	net = list_entry(v, struct net, all_list);
-	seq_printf(m, "%u %llu %s %u %u %d %d %d %d %llu %llu\n",
+	netns_nsids_count(net, &ids, &named);
+	seq_printf(m, "%u %llu %s %u %u %d %d %d %d %u %u %u %llu %llu\n",
 		   READ_ONCE(net->ns.inum), READ_ONCE(net->net_cookie),
 		   net_state_name(READ_ONCE(net->state)),
 		   refcount_read(&net->ns.count), refcount_read(&net->passive),
@@ -73,6 +78,7 @@ static int netns_all_show(struct seq_file *m, void *v)
 		   net_weak_count(net, NET_WEAK_DEV),
 		   net_weak_count(net, NET_WEAK_NEIGH_PARMS),
 		   net_weak_count(net, NET_WEAK_OTHER),
+		   READ_ONCE(net->owner_inum), ids, named,
 		   div_u64(now - READ_ONCE(net->born_ns), NSEC_PER_MSEC),
 		   div_u64(now - READ_ONCE(net->state_ns), NSEC_PER_MSEC));
 	return 0;
@@ -123,12 +129,49 @@ static int netns_summary_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(netns_summary);
 
+static int netns_cleanup_show(struct seq_file *m, void *v)
+{
+	u64 now = ktime_get_ns();
+	struct netns_cleanup_snap s;
+	unsigned int i;
+
+	netns_cleanup_snapshot(&s);
+	seq_printf(m, "state %s\n", s.running ? "running" : "idle");
+	if (s.running) {
+		seq_printf(m, "batch_size %u\n", s.size);
+		seq_printf(m, "batch_first inum %u cookie %llu\n",
+			   s.first_inum, s.first_cookie);
+		seq_printf(m, "batch_age_ms %llu\n",
+			   div_u64(now - s.start_ns, NSEC_PER_MSEC));
+		seq_printf(m, "stage %s\n", netns_stage_names[min_t(u8, s.stage,
+								    NETNS_STAGE_IDLE)]);
+		if (s.fn)
+			seq_printf(m, "method %ps\n", s.fn);
+		else
+			seq_puts(m, "method -\n");
+		seq_printf(m, "method_ms %llu\n",
+			   div_u64(now - s.step_ns, NSEC_PER_MSEC));
+	}
+	seq_printf(m, "queued %u\n", s.queued);
+	seq_printf(m, "batches %llu\n", s.batches);
+	seq_puts(m, "last_batch_us");
+	for (i = 0; i < NETNS_STAGES; i++)
+		seq_printf(m, " %s=%llu", netns_stage_names[i],
+			   div_u64(s.last_ns[i], NSEC_PER_USEC));
+	seq_putc(m, '\n');
+	seq_printf(m, "watchdog_secs %u\n",
+		   READ_ONCE(netns_cleanup_watchdog_secs));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(netns_cleanup);
+
 static int __init netns_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("netns", NULL);
 
 	debugfs_create_file("namespaces", 0444, dir, NULL, &netns_all_fops);
 	debugfs_create_file("summary", 0444, dir, NULL, &netns_summary_fops);
+	debugfs_create_file("cleanup", 0444, dir, NULL, &netns_cleanup_fops);
 	return 0;
 }
 late_initcall(netns_debugfs_init);

@@ -35,9 +35,11 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/key.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
@@ -46,6 +48,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/seqlock.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
@@ -57,6 +60,9 @@
 #include <net/sock.h>
 
 #include "netns_core.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/netns.h>
 
 /* Live namespaces; see the locking rules in include/net/net_namespace.h. */
 struct list_head net_namespace_list = LIST_HEAD_INIT(net_namespace_list);
@@ -142,6 +148,17 @@ static void net_all_add(struct net *net)
 	spin_unlock_irqrestore(&net_all_lock, flags);
 }
 
+const char * const netns_stage_names[NETNS_STAGES + 1] = {
+	[NETNS_STAGE_PRE_EXIT]		= "pre_exit",
+	[NETNS_STAGE_RCU_WAIT]		= "rcu_wait",
+	[NETNS_STAGE_EXIT_RTNL]		= "exit_rtnl",
+	[NETNS_STAGE_EXIT]		= "exit",
+	[NETNS_STAGE_EXIT_BATCH]	= "exit_batch",
+	[NETNS_STAGE_RCU_BARRIER]	= "rcu_barrier",
+	[NETNS_STAGE_FREE]		= "free",
+	[NETNS_STAGE_IDLE]		= "idle",
+};
+
 static const char * const net_weak_class_names[NET_WEAK_CLASSES] = {
 	[NET_WEAK_SOCK]		= "kernel socket",
 	[NET_WEAK_DEV]		= "device",
@@ -171,8 +188,8 @@ EXPORT_SYMBOL(net_weak_underflow);
 
 /**
  * net_weak_hold_sk() - a kernel socket starts pointing at a namespace
- * @net: the namespace
  * @tracker: &sk->ns_tracker of the socket
+ * @net: the namespace
  * @gfp: allocation flags for the ref_tracker entry
  *
  * Counts a weak reference of class %NET_WEAK_SOCK and, with
@@ -181,7 +198,7 @@ EXPORT_SYMBOL(net_weak_underflow);
  *
  * Context: Any context allowed by @gfp.
  */
-void net_weak_hold_sk(struct net *net, netns_tracker *tracker, gfp_t gfp)
+void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp)
 {
 #ifdef CONFIG_NET_NS
 	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
@@ -197,14 +214,14 @@ EXPORT_SYMBOL(net_weak_hold_sk);
 
 /**
  * net_weak_release_sk() - a kernel socket stops pointing at a namespace
- * @net: the namespace
  * @tracker: &sk->ns_tracker of the socket
+ * @net: the namespace
  *
  * Undoes net_weak_hold_sk().  Called through __netns_tracker_free() only.
  *
  * Context: Any context.
  */
-void net_weak_release_sk(struct net *net, netns_tracker *tracker)
+void net_weak_release_sk(netns_tracker *tracker, struct net *net)
 {
 #ifdef CONFIG_NET_NS
 	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
@@ -286,6 +303,7 @@ static bool net_weak_check(struct net *net, const char *when)
 		net_weak_count(net, NET_WEAK_NEIGH_PARMS),
 		net_weak_count(net, NET_WEAK_OTHER));
 	net_weak_print_stacks(net);
+	trace_netns_quarantined(net);
 	net_set_state(net, NET_STATE_QUARANTINED);
 	atomic_inc(&net_quarantined);
 	return true;
@@ -303,6 +321,7 @@ static __net_init void net_preinit(struct net *net, struct user_namespace *user_
 	get_random_bytes(&net->hash_mix, sizeof(net->hash_mix));
 	net->dev_base_seq = 1;
 	net->user_ns = user_ns;
+	net->owner_inum = user_ns->ns.inum;
 	mutex_init(&net->ipv4.ra_mutex);
 
 #ifdef CONFIG_DEBUG_NET_SMALL_RTNL
@@ -323,6 +342,7 @@ static __net_init void net_preinit(struct net *net, struct user_namespace *user_
  */
 static __net_init int setup_net(struct net *net)
 {
+	u64 start = ktime_get_ns();
 	int err;
 
 	lockdep_assert_held(&pernet_ops_rwsem);
@@ -330,8 +350,10 @@ static __net_init int setup_net(struct net *net)
 	preempt_disable();
 	net->net_cookie = gen_cookie_next(&net_cookie);
 	preempt_enable();
+	trace_netns_create_start(net);
 
 	err = pernet_run_init(net);
+	trace_netns_create_end(net, ktime_get_ns() - start, err);
 	if (err)
 		return err;
 
@@ -417,6 +439,7 @@ void net_passive_dec(struct net *net)
 	if (unlikely(net_weak_check(net, "at free")))
 		return;
 
+	trace_netns_freed(net);
 	spin_lock_irqsave(&net_all_lock, flags);
 	list_del_rcu(&net->all_list);
 	spin_unlock_irqrestore(&net_all_lock, flags);
@@ -530,12 +553,201 @@ void net_ns_get_ownership(const struct net *net, kuid_t *uid, kgid_t *gid)
 }
 EXPORT_SYMBOL_GPL(net_ns_get_ownership);
 
+/*
+ * What the cleanup worker is doing, for debugfs, the watchdog and the
+ * tracepoints.  Written by the worker only (netns_cleanup_step() ignores
+ * every other caller of pernet_undo()), read through netns_cleanup.seq.
+ */
+static struct {
+	seqcount_t		seq;
+	struct task_struct	*task;		/* the worker, during a batch */
+	u8			stage;
+	unsigned int		size;
+	const void		*fn;
+	u64			start_ns;
+	u64			step_ns;
+	unsigned int		first_inum;
+	u64			first_cookie;
+	u64			batches;
+	u64			last_ns[NETNS_STAGES];
+	u64			cur_ns[NETNS_STAGES];	/* worker only */
+} netns_cleanup = {
+	.seq	= SEQCNT_ZERO(netns_cleanup.seq),
+	.stage	= NETNS_STAGE_IDLE,
+};
+
+/* Namespaces queued for teardown and not yet taken by a batch. */
+static atomic_t net_cleanup_queued = ATOMIC_INIT(0);
+
+/* Seconds one step may take before the watchdog warns; 0 turns it off. */
+unsigned int netns_cleanup_watchdog_secs = 120;
+EXPORT_SYMBOL_IF_KUNIT(netns_cleanup_watchdog_secs);
+module_param_named(cleanup_watchdog_secs, netns_cleanup_watchdog_secs,
+		   uint, 0644);
+MODULE_PARM_DESC(cleanup_watchdog_secs,
+		 "warn when a namespace teardown step runs longer (0: off)");
+
+#define NETNS_WATCHDOG_TICK	(HZ / 4)
+
+static void netns_cleanup_write_begin(void)
+{
+	preempt_disable();
+	write_seqcount_begin(&netns_cleanup.seq);
+}
+
+static void netns_cleanup_write_end(void)
+{
+	write_seqcount_end(&netns_cleanup.seq);
+	preempt_enable();
+}
+
+/* Account the step that ends at @now to its stage. */
+static void netns_cleanup_close_step(u64 now)
+{
+	u64 took;
+
+	if (netns_cleanup.stage >= NETNS_STAGES)
+		return;
+	took = now - netns_cleanup.step_ns;
+	netns_cleanup.cur_ns[netns_cleanup.stage] += took;
+	if (netns_cleanup.fn)
+		trace_netns_ops_exit(netns_cleanup.fn,
+				     netns_stage_names[netns_cleanup.stage],
+				     took, netns_cleanup.size);
+}
+
+/**
+ * netns_cleanup_step() - the cleanup worker enters a new step
+ * @stage: the stage of the step
+ * @fn: the pernet method it runs, or NULL
+ *
+ * Context: Process context; does nothing unless called by the cleanup
+ * worker during a batch.
+ */
+void netns_cleanup_step(enum netns_cleanup_stage stage, const void *fn)
+{
+	u64 now;
+
+	if (likely(READ_ONCE(netns_cleanup.task) != current))
+		return;
+	now = ktime_get_ns();
+	netns_cleanup_close_step(now);
+	netns_cleanup_write_begin();
+	netns_cleanup.stage = stage;
+	netns_cleanup.fn = fn;
+	netns_cleanup.step_ns = now;
+	netns_cleanup_write_end();
+}
+
+static void netns_watchdog(struct work_struct *work);
+static DECLARE_DELAYED_WORK(netns_watchdog_work, netns_watchdog);
+
+static void netns_cleanup_begin(struct list_head *batch, unsigned int size)
+{
+	struct net *first = list_first_entry(batch, struct net, exit_list);
+	unsigned int queued;
+
+	queued = atomic_sub_return(size, &net_cleanup_queued);
+	memset(netns_cleanup.cur_ns, 0, sizeof(netns_cleanup.cur_ns));
+	netns_cleanup_write_begin();
+	netns_cleanup.task = current;
+	netns_cleanup.size = size;
+	netns_cleanup.start_ns = ktime_get_ns();
+	netns_cleanup.step_ns = netns_cleanup.start_ns;
+	netns_cleanup.stage = NETNS_STAGE_IDLE;
+	netns_cleanup.fn = NULL;
+	netns_cleanup.first_inum = first->ns.inum;
+	netns_cleanup.first_cookie = first->net_cookie;
+	netns_cleanup_write_end();
+	trace_netns_batch_start(size, queued);
+	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
+			   NETNS_WATCHDOG_TICK);
+}
+
+static void netns_cleanup_end(void)
+{
+	netns_cleanup_close_step(ktime_get_ns());
+	netns_cleanup_write_begin();
+	memcpy(netns_cleanup.last_ns, netns_cleanup.cur_ns,
+	       sizeof(netns_cleanup.last_ns));
+	netns_cleanup.batches++;
+	netns_cleanup.task = NULL;
+	netns_cleanup.stage = NETNS_STAGE_IDLE;
+	netns_cleanup.fn = NULL;
+	netns_cleanup_write_end();
+	trace_netns_batch_end(netns_cleanup.size, netns_cleanup.cur_ns);
+}
+
+/**
+ * netns_cleanup_snapshot() - what the cleanup worker is doing now
+ * @snap: filled in, consistently
+ *
+ * Context: Any context.
+ */
+void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&netns_cleanup.seq);
+		snap->running = netns_cleanup.task;
+		snap->stage = netns_cleanup.stage;
+		snap->size = netns_cleanup.size;
+		snap->fn = netns_cleanup.fn;
+		snap->start_ns = netns_cleanup.start_ns;
+		snap->step_ns = netns_cleanup.step_ns;
+		snap->first_inum = netns_cleanup.first_inum;
+		snap->first_cookie = netns_cleanup.first_cookie;
+		snap->batches = netns_cleanup.batches;
+		memcpy(snap->last_ns, netns_cleanup.last_ns,
+		       sizeof(snap->last_ns));
+	} while (read_seqcount_retry(&netns_cleanup.seq, seq));
+	snap->queued = atomic_read(&net_cleanup_queued);
+}
+EXPORT_SYMBOL_IF_KUNIT(netns_cleanup_snapshot);
+
+/*
+ * The cleanup watchdog: while a batch runs, every tick, warn once when
+ * one step has run for netns_cleanup_watchdog_secs, and again each time
+ * that time doubles.  A step is a pernet method (over the whole batch)
+ * or a stage without one (RCU waits).
+ */
+static void netns_watchdog(struct work_struct *work)
+{
+	static u64 step_ns, next_secs;
+	unsigned int limit = READ_ONCE(netns_cleanup_watchdog_secs);
+	struct netns_cleanup_snap s;
+	u64 stuck;
+
+	netns_cleanup_snapshot(&s);
+	if (!s.running)
+		return;
+
+	if (s.step_ns != step_ns) {
+		step_ns = s.step_ns;
+		next_secs = limit;
+	}
+	stuck = div_u64(ktime_get_ns() - s.step_ns, NSEC_PER_SEC);
+	if (limit && s.stage < NETNS_STAGES && next_secs &&
+	    stuck >= next_secs) {
+		/* %ps of NULL prints 0x0: RCU waits have no method. */
+		pr_warn("cleanup watchdog: %ps stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
+			s.fn, stuck, netns_stage_names[s.stage], s.size,
+			s.size == 1 ? "" : "s", s.first_cookie, s.first_inum,
+			s.queued);
+		next_secs = stuck * 2;
+	}
+	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
+			   NETNS_WATCHDOG_TICK);
+}
+
 /* Tear down every namespace queued so far, as one batch. */
 static void net_cleanup_batch(struct work_struct *work)
 {
 	struct llist_node *queued = llist_del_all(&net_cleanup_queue);
 	struct llist_node *released;
 	struct net *net, *next;
+	unsigned int size = 0;
 	LIST_HEAD(batch);
 
 	/*
@@ -554,8 +766,11 @@ static void net_cleanup_batch(struct work_struct *work)
 		net_set_state(net, NET_STATE_EXITING);
 		list_del_rcu(&net->list);
 		list_add_tail(&net->exit_list, &batch);
+		size++;
 	}
 	up_write(&net_rwsem);
+	if (size)
+		netns_cleanup_begin(&batch, size);
 
 	/* Only the ids naming, or kept by, these namespaces are visited. */
 	netns_nsids_retire(&batch);
@@ -565,7 +780,10 @@ static void net_cleanup_batch(struct work_struct *work)
 	up_read(&pernet_ops_rwsem);
 
 	/* Let RCU callbacks queued by the exit methods run. */
+	netns_cleanup_step(NETNS_STAGE_RCU_BARRIER, NULL);
 	rcu_barrier();
+
+	netns_cleanup_step(NETNS_STAGE_FREE, NULL);
 
 	/* Structures released by earlier rounds are now unreachable. */
 	net_free_deferred(released);
@@ -582,6 +800,8 @@ static void net_cleanup_batch(struct work_struct *work)
 			net_set_state(net, NET_STATE_EXITED);
 		net_passive_dec(net);
 	}
+	if (size)
+		netns_cleanup_end();
 }
 
 static DECLARE_WORK(net_cleanup_work, net_cleanup_batch);
@@ -615,6 +835,8 @@ void __put_net(struct net *net)
 	ref_tracker_dir_exit(&net->refcnt_tracker);
 	/* Only the first entry of an empty queue needs to kick the worker. */
 	net_set_state(net, NET_STATE_QUEUED);
+	trace_netns_queued(net);
+	atomic_inc(&net_cleanup_queued);
 	if (llist_add(&net->cleanup_list, &net_cleanup_queue))
 		queue_work(netns_wq, &net_cleanup_work);
 }
@@ -663,6 +885,14 @@ struct net *get_net_ns_by_fd(int fd)
 	return net ?: ERR_PTR(-EINVAL);
 }
 EXPORT_SYMBOL_GPL(get_net_ns_by_fd);
+#else
+unsigned int netns_cleanup_watchdog_secs;
+
+void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->stage = NETNS_STAGE_IDLE;
+}
 #endif /* CONFIG_NET_NS */
 
 /* The namespace of @task, referenced, or NULL. */

@@ -92,6 +92,33 @@ void netns_nsids_free_key(struct net *net)
 	ida_free(&nsid_key_space, net->nsids.key);
 }
 
+/**
+ * netns_nsids_count() - how many nsids a namespace gives and is given
+ * @net: the namespace; valid memory
+ * @ids: set to the number of ids @net gives to its peers
+ * @named: set to the number of ids other namespaces (or @net) give it
+ *
+ * A sample for debugfs: the counts may change as soon as it returns.
+ *
+ * Context: Any context but hard IRQ; takes @net's nsids.name_lock.
+ */
+void netns_nsids_count(struct net *net, unsigned int *ids,
+		       unsigned int *named)
+{
+	struct nsid_link *link;
+	unsigned long index;
+
+	*ids = 0;
+	*named = 0;
+	xa_for_each(&net->nsids.by_id, index, link)
+		(*ids)++;
+
+	spin_lock_bh(&net->nsids.name_lock);
+	hlist_for_each_entry(link, &net->nsids.named_by, name_node)
+		(*named)++;
+	spin_unlock_bh(&net->nsids.name_lock);
+}
+
 /*
  * xa_load() does not modify the array but takes no const pointer; the
  * public lookups take a const struct net.

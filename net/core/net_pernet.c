@@ -107,24 +107,36 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 	LIST_HEAD(dev_kill_list);
 	struct net *net;
 
+	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_lock);
 	rtnl_lock();
 	list_for_each_entry(net, nets, exit_list) {
 		__rtnl_net_lock(net);
 		for (ops = span_first(span); ops; ops = span_next(span, ops))
-			if (ops->exit_rtnl)
+			if (ops->exit_rtnl) {
+				netns_cleanup_step(NETNS_STAGE_EXIT_RTNL,
+						   ops->exit_rtnl);
 				ops->exit_rtnl(net, &dev_kill_list);
+			}
 		__rtnl_net_unlock(net);
 	}
 	for (ops = span_first(span); ops; ops = span_next(span, ops))
-		if (ops->exit_batch_rtnl)
+		if (ops->exit_batch_rtnl) {
+			netns_cleanup_step(NETNS_STAGE_EXIT_RTNL,
+					   ops->exit_batch_rtnl);
 			ops->exit_batch_rtnl(nets, &dev_kill_list);
+		}
+	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, unregister_netdevice_many);
 	unregister_netdevice_many(&dev_kill_list);
+	/* Waits for the devices' last references: netdev_run_todo(). */
+	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_unlock);
 	rtnl_unlock();
 }
 
 /*
  * Undo @span on every namespace of @nets (linked by exit_list).  The
  * caller holds pernet_ops_rwsem, so the span cannot change under us.
+ * Each step is reported to netns_cleanup_step(), which only records it
+ * when the cleanup worker is the caller.
  */
 static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 			bool expedite)
@@ -140,6 +152,7 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 			need_rtnl = true;
 		if (!ops->pre_exit)
 			continue;
+		netns_cleanup_step(NETNS_STAGE_PRE_EXIT, ops->pre_exit);
 		list_for_each_entry(net, nets, exit_list)
 			ops->pre_exit(net);
 	}
@@ -149,6 +162,7 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 	 * instance through for_each_net_rcu()); pre_exit() and exit() are
 	 * promised a grace period between them.
 	 */
+	netns_cleanup_step(NETNS_STAGE_RCU_WAIT, NULL);
 	if (expedite)
 		synchronize_rcu_expedited();
 	else
@@ -159,13 +173,17 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 
 	for (ops = span_first(span); ops; ops = span_next(span, ops)) {
 		if (ops->exit) {
+			netns_cleanup_step(NETNS_STAGE_EXIT, ops->exit);
 			list_for_each_entry(net, nets, exit_list) {
 				ops->exit(net);
 				cond_resched();
 			}
 		}
-		if (ops->exit_batch)
+		if (ops->exit_batch) {
+			netns_cleanup_step(NETNS_STAGE_EXIT_BATCH,
+					   ops->exit_batch);
 			ops->exit_batch(nets);
+		}
 	}
 
 	for (ops = span_first(span); ops; ops = span_next(span, ops)) {

@@ -25,6 +25,63 @@ extern struct list_head net_all_list;
 extern spinlock_t net_all_lock;
 extern atomic_t net_quarantined;
 
+/*
+ * Stages of a teardown batch, in order; exit and exit_batch methods
+ * alternate, ops by ops.
+ */
+enum netns_cleanup_stage {
+	NETNS_STAGE_PRE_EXIT,
+	NETNS_STAGE_RCU_WAIT,
+	NETNS_STAGE_EXIT_RTNL,
+	NETNS_STAGE_EXIT,
+	NETNS_STAGE_EXIT_BATCH,
+	NETNS_STAGE_RCU_BARRIER,
+	NETNS_STAGE_FREE,
+	NETNS_STAGES,
+	NETNS_STAGE_IDLE = NETNS_STAGES,
+};
+
+extern const char * const netns_stage_names[NETNS_STAGES + 1];
+
+/**
+ * struct netns_cleanup_snap - what the cleanup worker is doing
+ * @running: a batch is being torn down now
+ * @stage: its stage (%NETNS_STAGE_IDLE between steps or batches)
+ * @size: namespaces in the batch
+ * @queued: namespaces queued behind it
+ * @fn: the pernet method running now, or NULL outside methods
+ * @start_ns: ktime_get_ns() when the batch started
+ * @step_ns: ... when the current step (method or stage) started
+ * @first_inum: inode number of the first namespace of the batch
+ * @first_cookie: its cookie
+ * @batches: batches finished since boot
+ * @last_ns: durations of the last finished batch, per stage
+ */
+struct netns_cleanup_snap {
+	bool		running;
+	u8		stage;
+	unsigned int	size;
+	unsigned int	queued;
+	const void	*fn;
+	u64		start_ns;
+	u64		step_ns;
+	unsigned int	first_inum;
+	u64		first_cookie;
+	u64		batches;
+	u64		last_ns[NETNS_STAGES];
+};
+
+extern unsigned int netns_cleanup_watchdog_secs;
+void netns_cleanup_snapshot(struct netns_cleanup_snap *snap);
+#ifdef CONFIG_NET_NS
+void netns_cleanup_step(enum netns_cleanup_stage stage, const void *fn);
+#else
+static inline void netns_cleanup_step(enum netns_cleanup_stage stage,
+				      const void *fn)
+{
+}
+#endif
+
 /* net_generic.c */
 struct net_generic *net_generic_new_array(void);
 int net_generic_store(struct net *net, unsigned int id, void *data);
@@ -40,6 +97,8 @@ void pernet_run_exit(struct list_head *net_exit_list);
 int netns_nsids_init(struct net *net);
 void netns_nsids_free_key(struct net *net);
 void netns_nsids_retire(struct list_head *net_exit_list);
+void netns_nsids_count(struct net *net, unsigned int *ids,
+		       unsigned int *named);
 void __init netns_nsids_rtnl_init(void);
 
 #endif /* _NET_CORE_NETNS_CORE_H */

@@ -1272,3 +1272,71 @@ void nsc_sleep_ms(unsigned int ms)
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
+
+/* ------------------------------------------------------------------ */
+/* the core's debugfs view                                             */
+/* ------------------------------------------------------------------ */
+
+int nsc_view_parse(const char *line, struct nsc_view_ns *v)
+{
+	int n = sscanf(line, "%lu %llu %15s %u %u %d %d %d %d %u %u %u %llu %llu",
+		       &v->inum, &v->cookie, v->state, &v->count, &v->passive,
+		       &v->sock, &v->dev, &v->neigh, &v->other, &v->owner,
+		       &v->ids, &v->named, &v->age_ms, &v->state_ms);
+
+	return n == 14 ? 0 : -EINVAL;
+}
+
+int nsc_view_find(unsigned long inum, uint64_t cookie, struct nsc_view_ns *v)
+{
+	char line[256];
+	int found = 0;
+	FILE *f;
+
+	f = fopen(NSC_VIEW, "r");
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f)) {
+		struct nsc_view_ns cur;
+
+		if (nsc_view_parse(line, &cur))
+			continue;
+		if (cur.inum == inum && cur.cookie == cookie) {
+			*v = cur;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+long nsc_view_quarantined(void)
+{
+	char line[128];
+	long total = -ENOENT;
+	FILE *f;
+
+	f = fopen(NSC_SUMMARY, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "quarantined_total %ld", &total) == 1)
+			break;
+	fclose(f);
+	return total;
+}
+
+int nsc_fd_cookie(int fd, uint64_t *cookie)
+{
+	int home = nsc_netns_self(), err;
+
+	if (home < 0)
+		return home;
+	err = nsc_netns_enter(fd);
+	if (!err)
+		err = nsc_netns_cookie(cookie);
+	if (nsc_netns_enter(home))
+		err = -EIO;
+	close(home);
+	return err;
+}

@@ -303,6 +303,38 @@ int nsc_send_fd(int sock, int fd);
 int nsc_recv_fd(int sock);
 
 /* ------------------------------------------------------------------ */
+/* the core's debugfs view (/sys/kernel/debug/netns)                   */
+/* ------------------------------------------------------------------ */
+
+#define NSC_VIEW	"/sys/kernel/debug/netns/namespaces"
+#define NSC_SUMMARY	"/sys/kernel/debug/netns/summary"
+#define NSC_CLEANUP	"/sys/kernel/debug/netns/cleanup"
+
+/* One line of NSC_VIEW. */
+struct nsc_view_ns {
+	unsigned long inum;
+	unsigned long long cookie;
+	char state[16];
+	unsigned int count, passive;
+	int sock, dev, neigh, other;	/* weak references per class */
+	unsigned int owner, ids, named;
+	unsigned long long age_ms, state_ms;
+};
+
+/* Parse one line of NSC_VIEW: 0, or -EINVAL for any other line. */
+int nsc_view_parse(const char *line, struct nsc_view_ns *v);
+/*
+ * Find the namespace inum/cookie in NSC_VIEW: 1 found, 0 absent, -errno.
+ * Inode numbers are reused once a namespace is gone while a quarantined
+ * namespace stays listed: the cookie tells them apart.
+ */
+int nsc_view_find(unsigned long inum, uint64_t cookie, struct nsc_view_ns *v);
+/* The quarantined_total line of NSC_SUMMARY, or -errno. */
+long nsc_view_quarantined(void);
+/* SO_NETNS_COOKIE of the namespace behind fd; the caller stays put. */
+int nsc_fd_cookie(int fd, uint64_t *cookie);
+
+/* ------------------------------------------------------------------ */
 /* files, time                                                         */
 /* ------------------------------------------------------------------ */
 

@@ -10,7 +10,6 @@
  * namespaces "B" and "C" referenced by fds.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,87 +19,12 @@
 #include "kselftest_harness.h"
 #include "netns_util.h"
 
-#define VIEW	"/sys/kernel/debug/netns/namespaces"
-#define SUMMARY	"/sys/kernel/debug/netns/summary"
-
-/* One line of the view. */
-struct view_ns {
-	unsigned long inum;
-	uint64_t cookie;
-	char state[16];
-	unsigned int count, passive;
-	int sock, dev, neigh, other;
-};
-
-/*
- * Find the namespace @inum, @cookie in the view: 1 found, 0 absent,
- * -errno.  Inode numbers are reused once a namespace is torn down, while
- * a quarantined namespace stays listed, so the cookie tells them apart.
- */
-static int view_find(unsigned long inum, uint64_t cookie, struct view_ns *out)
-{
-	char line[256];
-	int found = 0;
-	FILE *f;
-
-	f = fopen(VIEW, "r");
-	if (!f)
-		return -errno;
-	while (!found && fgets(line, sizeof(line), f)) {
-		struct view_ns v;
-
-		if (sscanf(line, "%lu %" SCNu64 " %15s %u %u %d %d %d %d",
-			   &v.inum, &v.cookie, v.state, &v.count, &v.passive,
-			   &v.sock, &v.dev, &v.neigh, &v.other) != 9)
-			continue;
-		if (v.inum == inum && v.cookie == cookie) {
-			*out = v;
-			found = 1;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* The quarantined_total line of the summary, or -1. */
-static long view_quarantined(void)
-{
-	char line[128];
-	long total = -1;
-	FILE *f;
-
-	f = fopen(SUMMARY, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "quarantined_total %ld", &total) == 1)
-			break;
-	fclose(f);
-	return total;
-}
-
-/* SO_NETNS_COOKIE of the namespace behind @fd; the caller stays in A. */
-static int fd_cookie(int fd, uint64_t *cookie)
-{
-	int home = nsc_netns_self(), err;
-
-	if (home < 0)
-		return home;
-	err = nsc_netns_enter(fd);
-	if (!err)
-		err = nsc_netns_cookie(cookie);
-	if (nsc_netns_enter(home))
-		err = -EIO;
-	close(home);
-	return err;
-}
-
 FIXTURE(weak) {
 	struct nsc_nl nl;	/* socket in A */
 	int nsb, nsc;		/* fds of B and C */
 	unsigned long ino[3];	/* A, B, C */
 	uint64_t cookie[3];
-	struct view_ns base[3];
+	struct nsc_view_ns base[3];
 	long quarantined;
 };
 
@@ -111,8 +35,8 @@ FIXTURE_SETUP(weak)
 	self->nl.fd = -1;
 	self->nsb = -1;
 	self->nsc = -1;
-	if (access(VIEW, R_OK))
-		SKIP(return, "no %s (CONFIG_DEBUG_FS, debugfs mounted?)", VIEW);
+	if (access(NSC_VIEW, R_OK))
+		SKIP(return, "no %s (CONFIG_DEBUG_FS, debugfs mounted?)", NSC_VIEW);
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 	ASSERT_EQ(0, nsc_nl_open(&self->nl));
@@ -124,17 +48,17 @@ FIXTURE_SETUP(weak)
 	self->ino[1] = nsc_fd_ino(self->nsb);
 	self->ino[2] = nsc_fd_ino(self->nsc);
 	ASSERT_EQ(0, nsc_netns_cookie(&self->cookie[0]));
-	ASSERT_EQ(0, fd_cookie(self->nsb, &self->cookie[1]));
-	ASSERT_EQ(0, fd_cookie(self->nsc, &self->cookie[2]));
+	ASSERT_EQ(0, nsc_fd_cookie(self->nsb, &self->cookie[1]));
+	ASSERT_EQ(0, nsc_fd_cookie(self->nsc, &self->cookie[2]));
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(1, view_find(self->ino[i], self->cookie[i],
-				       &self->base[i]));
+		ASSERT_EQ(1, nsc_view_find(self->ino[i], self->cookie[i],
+					   &self->base[i]));
 		EXPECT_STREQ("alive", self->base[i].state);
 		/* Every namespace has its loopback and rtnl socket. */
 		EXPECT_GE(self->base[i].dev, 1);
 		EXPECT_GE(self->base[i].sock, 1);
 	}
-	self->quarantined = view_quarantined();
+	self->quarantined = nsc_view_quarantined();
 	ASSERT_GE(self->quarantined, 0);
 }
 
@@ -154,9 +78,9 @@ FIXTURE_TEARDOWN(weak)
 static void expect_weak(struct __test_metadata *_metadata,
 			struct _test_data_weak *self, int i, int dev, int neigh)
 {
-	struct view_ns v;
+	struct nsc_view_ns v;
 
-	ASSERT_EQ(1, view_find(self->ino[i], self->cookie[i], &v));
+	ASSERT_EQ(1, nsc_view_find(self->ino[i], self->cookie[i], &v));
 	EXPECT_EQ(self->base[i].dev + dev, v.dev) {
 		TH_LOG("namespace %c: devices", 'A' + i);
 	}
@@ -172,7 +96,7 @@ TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 	int fds[3] = { -1, self->nsb, self->nsc };
 	struct nsc_nl nlx[3] = { self->nl, {}, {} };
 	int i, at = 0, idx, parms;
-	struct view_ns v;
+	struct nsc_view_ns v;
 
 	ASSERT_EQ(0, nsc_nl_open_in(&nlx[1], self->nsb));
 	ASSERT_EQ(0, nsc_nl_open_in(&nlx[2], self->nsc));
@@ -180,13 +104,13 @@ TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 	ASSERT_EQ(0, nsc_dummy_add(&self->nl, "nsc-weak")) {
 		TH_LOG("dummy: %s", self->nl.extack);
 	}
-	ASSERT_EQ(1, view_find(self->ino[0], self->cookie[0], &v));
+	ASSERT_EQ(1, nsc_view_find(self->ino[0], self->cookie[0], &v));
 	EXPECT_EQ(self->base[0].dev + 1, v.dev);
 	/* IPv4 and IPv6 parameters, as configured: the same at every stop. */
 	parms = v.neigh - self->base[0].neigh;
 	EXPECT_GE(parms, 0);
 
-	for (i = 0; i < (int)(sizeof(path) / sizeof(path[0])); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(path); i++) {
 		int to = path[i], j;
 
 		idx = nsc_link_index(&nlx[at], "nsc-weak");
@@ -212,14 +136,14 @@ TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 	nsc_nl_close(&nlx[2]);
 	close(self->nsc);
 	self->nsc = -1;
-	EXPECT_TRUE(NSC_POLL(view_find(self->ino[2], self->cookie[2], &v) == 0,
+	EXPECT_TRUE(NSC_POLL(nsc_view_find(self->ino[2], self->cookie[2], &v) == 0,
 			     NSC_POLL_TIMEOUT_MS)) {
 		TH_LOG("C still in the view: %s count %u passive %u sock %d dev %d neigh %d",
 		       v.state, v.count, v.passive, v.sock, v.dev, v.neigh);
 	}
 	expect_weak(_metadata, self, 0, 0, 0);
 	expect_weak(_metadata, self, 1, 0, 0);
-	EXPECT_EQ(self->quarantined, view_quarantined());
+	EXPECT_EQ(self->quarantined, nsc_view_quarantined());
 	nsc_nl_close(&nlx[1]);
 }
 
@@ -227,51 +151,27 @@ TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 TEST_F_TIMEOUT(weak, veth_across_netns_dies, 120)
 {
 	struct nsc_nl nlb;
-	struct view_ns v;
+	struct nsc_view_ns v;
 
 	ASSERT_EQ(0, nsc_nl_open_in(&nlb, self->nsb));
 	ASSERT_EQ(0, nsc_veth_add(&nlb, "nsc-wb", "nsc-wc",
 				  IFLA_NET_NS_FD, self->nsc)) {
 		TH_LOG("veth: %s", nlb.extack);
 	}
-	ASSERT_EQ(1, view_find(self->ino[1], self->cookie[1], &v));
+	ASSERT_EQ(1, nsc_view_find(self->ino[1], self->cookie[1], &v));
 	EXPECT_EQ(self->base[1].dev + 1, v.dev);
-	ASSERT_EQ(1, view_find(self->ino[2], self->cookie[2], &v));
+	ASSERT_EQ(1, nsc_view_find(self->ino[2], self->cookie[2], &v));
 	EXPECT_EQ(self->base[2].dev + 1, v.dev);
 
 	close(self->nsc);
 	self->nsc = -1;
 	EXPECT_TRUE(NSC_POLL(nsc_link_index(&nlb, "nsc-wb") == -ENODEV,
 			     NSC_POLL_TIMEOUT_MS));
-	EXPECT_TRUE(NSC_POLL(view_find(self->ino[2], self->cookie[2], &v) == 0,
+	EXPECT_TRUE(NSC_POLL(nsc_view_find(self->ino[2], self->cookie[2], &v) == 0,
 			     NSC_POLL_TIMEOUT_MS));
 	expect_weak(_metadata, self, 1, 0, 0);
-	EXPECT_EQ(self->quarantined, view_quarantined());
+	EXPECT_EQ(self->quarantined, nsc_view_quarantined());
 	nsc_nl_close(&nlb);
-}
-
-/* A namespace pinned by a socket alone is still alive, its count > 1. */
-TEST_F(weak, socket_pins_netns)
-{
-	struct view_ns v;
-	int sk, home;
-
-	home = nsc_netns_self();
-	ASSERT_GE(home, 0);
-	ASSERT_EQ(0, nsc_netns_enter(self->nsb));
-	sk = socket(AF_UNIX, SOCK_DGRAM, 0);
-	ASSERT_GE(sk, 0);
-	ASSERT_EQ(0, nsc_netns_enter(home));
-	close(home);
-	close(self->nsb);
-	self->nsb = -1;
-
-	ASSERT_EQ(1, view_find(self->ino[1], self->cookie[1], &v));
-	EXPECT_STREQ("alive", v.state);
-	EXPECT_GE(v.count, 1);
-	close(sk);
-	EXPECT_TRUE(NSC_POLL(view_find(self->ino[1], self->cookie[1], &v) == 0,
-			     NSC_POLL_TIMEOUT_MS));
 }
 
 TEST_HARNESS_MAIN
