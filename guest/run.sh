@@ -71,7 +71,7 @@ echo "   ip netns list-id is empty: red and blue are gone"
 step "6. The core's view of every namespace, and its trace events"
 V=/sys/kernel/debug/netns
 T=/sys/kernel/tracing
-mountpoint -q $T || mount -t tracefs tracefs $T
+[ -d $T/events ] || mount -t tracefs tracefs $T
 $IP netns add green
 ino=$(stat -L -c %i /run/netns/green)
 state_of() { awk -v i="$1" '$1 == i { print $3 }' $V/namespaces; }

@@ -561,19 +561,11 @@ EXPORT_SYMBOL_GPL(net_ns_get_ownership);
 static struct {
 	seqcount_t		seq;
 	struct task_struct	*task;		/* the worker, during a batch */
-	u8			stage;
-	unsigned int		size;
-	const void		*fn;
-	u64			start_ns;
-	u64			step_ns;
-	unsigned int		first_inum;
-	u64			first_cookie;
-	u64			batches;
-	u64			last_ns[NETNS_STAGES];
+	struct netns_cleanup_snap s;		/* .running, .queued unused */
 	u64			cur_ns[NETNS_STAGES];	/* worker only */
 } netns_cleanup = {
 	.seq	= SEQCNT_ZERO(netns_cleanup.seq),
-	.stage	= NETNS_STAGE_IDLE,
+	.s	= { .stage = NETNS_STAGE_IDLE },
 };
 
 /* Namespaces queued for teardown and not yet taken by a batch. */
@@ -606,14 +598,14 @@ static void netns_cleanup_close_step(u64 now)
 {
 	u64 took;
 
-	if (netns_cleanup.stage >= NETNS_STAGES)
+	if (netns_cleanup.s.stage >= NETNS_STAGES)
 		return;
-	took = now - netns_cleanup.step_ns;
-	netns_cleanup.cur_ns[netns_cleanup.stage] += took;
-	if (netns_cleanup.fn)
-		trace_netns_ops_exit(netns_cleanup.fn,
-				     netns_stage_names[netns_cleanup.stage],
-				     took, netns_cleanup.size);
+	took = now - netns_cleanup.s.step_ns;
+	netns_cleanup.cur_ns[netns_cleanup.s.stage] += took;
+	if (netns_cleanup.s.fn)
+		trace_netns_ops_exit(netns_cleanup.s.fn,
+				     netns_stage_names[netns_cleanup.s.stage],
+				     took, netns_cleanup.s.size);
 }
 
 /**
@@ -633,9 +625,9 @@ void netns_cleanup_step(enum netns_cleanup_stage stage, const void *fn)
 	now = ktime_get_ns();
 	netns_cleanup_close_step(now);
 	netns_cleanup_write_begin();
-	netns_cleanup.stage = stage;
-	netns_cleanup.fn = fn;
-	netns_cleanup.step_ns = now;
+	netns_cleanup.s.stage = stage;
+	netns_cleanup.s.fn = fn;
+	netns_cleanup.s.step_ns = now;
 	netns_cleanup_write_end();
 }
 
@@ -651,13 +643,13 @@ static void netns_cleanup_begin(struct list_head *batch, unsigned int size)
 	memset(netns_cleanup.cur_ns, 0, sizeof(netns_cleanup.cur_ns));
 	netns_cleanup_write_begin();
 	netns_cleanup.task = current;
-	netns_cleanup.size = size;
-	netns_cleanup.start_ns = ktime_get_ns();
-	netns_cleanup.step_ns = netns_cleanup.start_ns;
-	netns_cleanup.stage = NETNS_STAGE_IDLE;
-	netns_cleanup.fn = NULL;
-	netns_cleanup.first_inum = first->ns.inum;
-	netns_cleanup.first_cookie = first->net_cookie;
+	netns_cleanup.s.size = size;
+	netns_cleanup.s.start_ns = ktime_get_ns();
+	netns_cleanup.s.step_ns = netns_cleanup.s.start_ns;
+	netns_cleanup.s.stage = NETNS_STAGE_IDLE;
+	netns_cleanup.s.fn = NULL;
+	netns_cleanup.s.first_inum = first->ns.inum;
+	netns_cleanup.s.first_cookie = first->net_cookie;
 	netns_cleanup_write_end();
 	trace_netns_batch_start(size, queued);
 	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
@@ -668,14 +660,14 @@ static void netns_cleanup_end(void)
 {
 	netns_cleanup_close_step(ktime_get_ns());
 	netns_cleanup_write_begin();
-	memcpy(netns_cleanup.last_ns, netns_cleanup.cur_ns,
-	       sizeof(netns_cleanup.last_ns));
-	netns_cleanup.batches++;
+	memcpy(netns_cleanup.s.last_ns, netns_cleanup.cur_ns,
+	       sizeof(netns_cleanup.s.last_ns));
+	netns_cleanup.s.batches++;
 	netns_cleanup.task = NULL;
-	netns_cleanup.stage = NETNS_STAGE_IDLE;
-	netns_cleanup.fn = NULL;
+	netns_cleanup.s.stage = NETNS_STAGE_IDLE;
+	netns_cleanup.s.fn = NULL;
 	netns_cleanup_write_end();
-	trace_netns_batch_end(netns_cleanup.size, netns_cleanup.cur_ns);
+	trace_netns_batch_end(netns_cleanup.s.size, netns_cleanup.cur_ns);
 }
 
 /**
@@ -690,17 +682,8 @@ void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
 
 	do {
 		seq = read_seqcount_begin(&netns_cleanup.seq);
+		*snap = netns_cleanup.s;
 		snap->running = netns_cleanup.task;
-		snap->stage = netns_cleanup.stage;
-		snap->size = netns_cleanup.size;
-		snap->fn = netns_cleanup.fn;
-		snap->start_ns = netns_cleanup.start_ns;
-		snap->step_ns = netns_cleanup.step_ns;
-		snap->first_inum = netns_cleanup.first_inum;
-		snap->first_cookie = netns_cleanup.first_cookie;
-		snap->batches = netns_cleanup.batches;
-		memcpy(snap->last_ns, netns_cleanup.last_ns,
-		       sizeof(snap->last_ns));
 	} while (read_seqcount_retry(&netns_cleanup.seq, seq));
 	snap->queued = atomic_read(&net_cleanup_queued);
 }

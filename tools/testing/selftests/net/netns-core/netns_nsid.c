@@ -547,7 +547,13 @@ TEST_F_TIMEOUT(nsid, dump_big_table, 300)
 	free(ents);
 }
 
-TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
+/*
+ * Dump the hub's table (NETNSA_TARGET_NSID) of NR_BIG peers in several
+ * parts.  With @named, self names every peer too, and each entry must
+ * carry self's id for it (NETNSA_CURRENT_NSID); otherwise none is set.
+ */
+static void big_hub_dump(struct __test_metadata *_metadata,
+			 struct _test_data_nsid *self, bool named)
 {
 	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
 	struct nsc_nsid_entry *ents;
@@ -557,13 +563,15 @@ TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
 	ASSERT_NE(NULL, ents);
 	ASSERT_EQ(0, big_peers_new(fds));
 	ASSERT_EQ(0, big_hub_setup(self, fds));
+	if (named)
+		ASSERT_EQ(0, big_name_all(&self->nl, fds, big_cur_id));
 
-	/* The hub's table; self has no ids for its peers. */
 	n = big_dump(BIG_HUB_ID, ents, &o);
 	ASSERT_LE(0, n) TH_LOG("dump: %s", nsc_errno_name(n));
 	EXPECT_EQ(NR_BIG, n);
 	EXPECT_LT(1, o.parts);
-	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n, CUR_UNASSIGNED,
+	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n,
+				     named ? CUR_MAPPED : CUR_UNASSIGNED,
 				     false));
 
 	big_peers_close(fds);
@@ -571,28 +579,16 @@ TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
 	free(ents);
 }
 
+/* The hub's table; self has no ids for its peers. */
+TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
+{
+	big_hub_dump(_metadata, self, false);
+}
+
+/* Every entry carries self's id for the same peer. */
 TEST_F_TIMEOUT(nsid, dump_big_table_current_nsid, 300)
 {
-	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
-	struct nsc_nsid_entry *ents;
-	int fds[NR_BIG], n;
-
-	ents = calloc(BIG_MAX_ENTS, sizeof(*ents));
-	ASSERT_NE(NULL, ents);
-	ASSERT_EQ(0, big_peers_new(fds));
-	ASSERT_EQ(0, big_hub_setup(self, fds));
-	ASSERT_EQ(0, big_name_all(&self->nl, fds, big_cur_id));
-
-	/* Every entry carries self's id for the same peer. */
-	n = big_dump(BIG_HUB_ID, ents, &o);
-	ASSERT_LE(0, n) TH_LOG("dump: %s", nsc_errno_name(n));
-	EXPECT_EQ(NR_BIG, n);
-	EXPECT_LT(1, o.parts);
-	EXPECT_EQ(0, big_dump_errors(_metadata, ents, n, CUR_MAPPED, false));
-
-	big_peers_close(fds);
-	EXPECT_TRUE(big_drained(self->peer[0], 0));
-	free(ents);
+	big_hub_dump(_metadata, self, true);
 }
 
 /*
