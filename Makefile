@@ -32,7 +32,8 @@ KSFT_INC  := $(TREE)/tools/testing/selftests
 GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
-	compat kunitmod bench bench-kernels profile lint clean distclean
+	compat kunitmod modules-compat modules-kunitmod bench bench-kernels \
+	profile lint clean distclean
 
 all: check
 
@@ -113,29 +114,32 @@ profile: bench-kernels guest-bin
 		echo "make: $(PROFILE_DIR)/$$k.txt"; \
 	done
 
+# Kernels built with modules, not booted: modules-<name> configures
+# build/out-<name> from run.config and configs/<name>.config, builds it and
+# fails on a warning or error from our files, or on a log line matching $(2).
+OUR_FILES_RE := (include/net/net_namespace.h|include/net/netns/generic.h|include/trace/events/netns.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h)
+define modules_rule
+modules-$(1): src
+	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-$(1) configs/run.config configs/$(1).config
+	@echo "make: building the $(1) kernel and modules in build/out-$(1)"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-$(1) -j$(JOBS) bzImage modules 2>&1 | \
+		tee $(BUILD)/$(1).log; test $$$${PIPESTATUS[0]} -eq 0
+	@if grep -E '$(OUR_FILES_RE).*(warning|error)$(2)' $(BUILD)/$(1).log; then \
+		echo "make: warnings from netns-core files"; exit 1; fi
+endef
+
 # A broad networking config (netfilter, IPVS, SCTP, MPLS, tunnels, OVS,
-# bonding, netdevsim, CAN...) must compile against our core. Not booted.
-compat: src
-	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-compat configs/run.config configs/compat.config
-	@echo "make: building the compat kernel and modules in build/out-compat"
-	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-compat -j$(JOBS) bzImage modules 2>&1 | \
-		tee $(BUILD)/compat.log; test $${PIPESTATUS[0]} -eq 0
-	@if grep -E '(include/net/net_namespace.h|include/net/netns/generic.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h).*(warning|error)' \
-		$(BUILD)/compat.log; then echo "make: warnings from netns-core files"; exit 1; fi
+# bonding, netdevsim, CAN...) must compile against our core.
+$(eval $(call modules_rule,compat,))
+compat: modules-compat
 	@echo "make: compat build OK"
 
 # The KUnit suite as a module (KUNIT=m, NET_NS_KUNIT_TEST=m): vmlinux must
 # link without KUnit, and modpost must resolve every core symbol the test
-# uses (EXPORT_SYMBOL_IF_KUNIT) and its namespace import. Not booted.
+# uses (EXPORT_SYMBOL_IF_KUNIT) and its namespace import.
 KUNITMOD_KO := $(BUILD)/out-kunitmod/net/core/net_namespace_test.ko
-
-kunitmod: src
-	@bash scripts/kconfig.sh $(TREE) $(BUILD)/out-kunitmod configs/run.config configs/kunitmod.config
-	@echo "make: building the kunitmod kernel and modules in build/out-kunitmod"
-	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-kunitmod -j$(JOBS) bzImage modules 2>&1 | \
-		tee $(BUILD)/kunitmod.log; test $${PIPESTATUS[0]} -eq 0
-	@if grep -E '((include/net/net_namespace.h|include/net/netns/generic.h|net/core/net_[a-z_]*\.c|net/core/netns_core.h).*(warning|error)|modpost.*net_namespace_test)' \
-		$(BUILD)/kunitmod.log; then echo "make: warnings from netns-core files"; exit 1; fi
+$(eval $(call modules_rule,kunitmod,|modpost.*net_namespace_test))
+kunitmod: modules-kunitmod
 	@test -f $(KUNITMOD_KO) || { echo "make: $(KUNITMOD_KO) was not built"; exit 1; }
 	@echo "make: kunitmod build OK ($(KUNITMOD_KO))"
 
