@@ -713,11 +713,17 @@ static void netns_watchdog(struct work_struct *work)
 	stuck = div_u64(ktime_get_ns() - s.step_ns, NSEC_PER_SEC);
 	if (limit && s.stage < NETNS_STAGES && next_secs &&
 	    stuck >= next_secs) {
-		/* %ps of NULL prints 0x0: RCU waits have no method. */
-		pr_warn("cleanup watchdog: %ps stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
-			s.fn, stuck, netns_stage_names[s.stage], s.size,
-			s.size == 1 ? "" : "s", s.first_cookie, s.first_inum,
-			s.queued);
+		/* RCU waits have no method: name the stage alone. */
+		if (s.fn)
+			pr_warn("cleanup watchdog: %ps stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
+				s.fn, stuck, netns_stage_names[s.stage], s.size,
+				s.size == 1 ? "" : "s", s.first_cookie,
+				s.first_inum, s.queued);
+		else
+			pr_warn("cleanup watchdog: stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
+				stuck, netns_stage_names[s.stage], s.size,
+				s.size == 1 ? "" : "s", s.first_cookie,
+				s.first_inum, s.queued);
 		next_secs = stuck * 2;
 	}
 	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
