@@ -929,12 +929,6 @@ static int talk_getnsid(struct nsc_nl *nl, struct nsc_msg *m, int *nsid)
 	return 0;
 }
 
-/* Child setup: enter the netns given by *(int *)arg. */
-static int enter_netns(void *arg)
-{
-	return setns(*(int *)arg, CLONE_NEWNET) ? errno : 0;
-}
-
 /*
  * Reference precedence: NETNSA_PID, then NETNSA_FD, then NETNSA_NSID; the
  * first one present is used, even when it is invalid (no fallback).
@@ -945,7 +939,8 @@ TEST_F(nsid, reference_attribute_precedence)
 	struct nsc_msg m;
 	int id, bad;
 
-	ASSERT_EQ(0, nsc_child_start(&c, 0, enter_netns, &self->peer[0]));
+	ASSERT_EQ(0, nsc_child_start(&c, 0, nsc_child_enter_netns,
+				     &self->peer[0]));
 
 	/* NEWNSID: PID (peer0) + FD (peer1): peer0 gets the id. */
 	msg_newnsid(&m);
@@ -1273,7 +1268,8 @@ TEST_F(nsid, peer_reference_wrong_kind)
 	struct nsc_child c;
 	int pidfd, id;
 
-	ASSERT_EQ(0, nsc_child_start(&c, 0, enter_netns, &self->peer[0]));
+	ASSERT_EQ(0, nsc_child_start(&c, 0, nsc_child_enter_netns,
+				     &self->peer[0]));
 	pidfd = syscall(SYS_pidfd_open, c.pid, 0);
 	if (pidfd >= 0) {
 		EXPECT_EQ(-EINVAL, nsc_nsid_new(&self->nl, NETNSA_FD, pidfd,

@@ -202,12 +202,6 @@ TEST_F(dev, link_create_in_netns_by_nsid)
 					IFLA_TARGET_NETNSID, 42));
 }
 
-/* Child setup: enter the netns given by *(int *)arg. */
-static int enter_netns(void *arg)
-{
-	return setns(*(int *)arg, CLONE_NEWNET) ? errno : 0;
-}
-
 TEST_F(dev, link_move_by_pid)
 {
 	struct nsc_child c;
@@ -215,7 +209,8 @@ TEST_F(dev, link_move_by_pid)
 
 	vbi = veth_in_a(_metadata, self);
 	ASSERT_GT(vbi, 0);
-	ASSERT_EQ(0, nsc_child_start(&c, 0, enter_netns, &self->nsb));
+	ASSERT_EQ(0, nsc_child_start(&c, 0, nsc_child_enter_netns,
+				     &self->nsb));
 	ASSERT_EQ(0, nsc_link_set_netns(&self->nl, vbi, IFLA_NET_NS_PID,
 					c.pid, NULL, 0));
 	EXPECT_EQ(0, nsc_child_stop(&c));

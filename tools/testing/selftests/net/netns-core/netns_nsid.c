@@ -85,19 +85,15 @@ TEST_F(nsid, get_by_nsid)
 					NSC_NO_NSID, &id, NULL));
 }
 
-/* Child setup: enter the netns given by *(int *)arg. */
-static int enter_netns(void *arg)
-{
-	return setns(*(int *)arg, CLONE_NEWNET) ? errno : 0;
-}
-
 TEST_F(nsid, new_and_get_by_pid)
 {
 	struct nsc_child c0, c1;
 	int id;
 
-	ASSERT_EQ(0, nsc_child_start(&c0, 0, enter_netns, &self->peer[0]));
-	ASSERT_EQ(0, nsc_child_start(&c1, 0, enter_netns, &self->peer[1]));
+	ASSERT_EQ(0, nsc_child_start(&c0, 0, nsc_child_enter_netns,
+				     &self->peer[0]));
+	ASSERT_EQ(0, nsc_child_start(&c1, 0, nsc_child_enter_netns,
+				     &self->peer[1]));
 
 	ASSERT_EQ(0, nsc_nsid_new(&self->nl, NETNSA_FD, self->peer[0], 3));
 	ASSERT_EQ(0, nsc_nsid_get(&self->nl, NETNSA_PID, c0.pid, NSC_NO_NSID,

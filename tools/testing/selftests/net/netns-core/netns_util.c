@@ -1036,6 +1036,11 @@ int nsc_child_start(struct nsc_child *c, int unshare_flags,
 	return 0;
 }
 
+int nsc_child_enter_netns(void *arg)
+{
+	return setns(*(int *)arg, CLONE_NEWNET) ? errno : 0;
+}
+
 int nsc_child_stop(struct nsc_child *c)
 {
 	int ret;

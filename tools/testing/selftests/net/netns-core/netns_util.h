@@ -288,6 +288,8 @@ struct nsc_child {
 
 int nsc_child_start(struct nsc_child *c, int unshare_flags,
 		    nsc_child_fn setup, void *arg);
+/* A setup for nsc_child_start(): enter the netns given by *(int *)arg. */
+int nsc_child_enter_netns(void *arg);
 /* Stop (kill) the child; 0 if it was still alive, else its status. */
 int nsc_child_stop(struct nsc_child *c);
 /*
