@@ -38,9 +38,6 @@
 #include "netns_util.h"
 #include "netns_nsid_fixture.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
@@ -588,8 +585,8 @@ TEST(setns_flag_validation)
 	ASSERT_EQ(0, nsc_child_start(&c, 0, NULL, NULL));
 	ASSERT_EQ(0, setns(net, CLONE_NEWNET));
 	EXPECT_EQ(inet, nsc_netns_ino());
-	pidfd = syscall(SYS_pidfd_open, c.pid, 0);
-	if (pidfd < 0 && errno == ENOSYS) {
+	pidfd = nsc_pidfd_open(c.pid);
+	if (pidfd == -ENOSYS) {
 		nsc_child_stop(&c);
 		close(net);
 		SKIP(return, "pidfd_open() not supported");
@@ -683,9 +680,9 @@ TEST(exited_process_netns_references)
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(nsfd, 0);
-	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	pidfd = nsc_pidfd_open(pid);
 	ASSERT_GE(pidfd, 0) {
-		TH_LOG("pidfd_open: %s", nsc_errno_name(errno));
+		TH_LOG("pidfd_open: %s", nsc_errno_name(pidfd));
 	}
 	self = nsc_netns_self();
 	ASSERT_GE(self, 0);
@@ -760,8 +757,8 @@ TEST(setns_pidfd_refused_netns_is_atomic)
 	int userfd, pidfd;
 
 	ASSERT_EQ(0, nsc_child_start(&c, 0, userns_with_uts, NULL));
-	pidfd = syscall(SYS_pidfd_open, c.pid, 0);
-	if (pidfd < 0 && errno == ENOSYS) {
+	pidfd = nsc_pidfd_open(c.pid);
+	if (pidfd == -ENOSYS) {
 		nsc_child_stop(&c);
 		SKIP(return, "pidfd_open() not supported");
 	}
@@ -1270,7 +1267,7 @@ TEST_F(nsid, peer_reference_wrong_kind)
 
 	ASSERT_EQ(0, nsc_child_start(&c, 0, nsc_child_enter_netns,
 				     &self->peer[0]));
-	pidfd = syscall(SYS_pidfd_open, c.pid, 0);
+	pidfd = nsc_pidfd_open(c.pid);
 	if (pidfd >= 0) {
 		EXPECT_EQ(-EINVAL, nsc_nsid_new(&self->nl, NETNSA_FD, pidfd,
 						1));
@@ -1281,7 +1278,7 @@ TEST_F(nsid, peer_reference_wrong_kind)
 		close(pidfd);
 	} else {
 		TH_LOG("pidfd_open() unavailable (%s), skipping pidfd case",
-		       nsc_errno_name(errno));
+		       nsc_errno_name(pidfd));
 	}
 
 	EXPECT_EQ(-EBADF, nsc_nsid_new(&self->nl, NETNSA_FD, (uint32_t)-1, 1));

@@ -11,15 +11,10 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <linux/capability.h>
 
 #include "kselftest_harness.h"
 #include "netns_util.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 struct ns_ident {
 	uint64_t cookie;
@@ -273,8 +268,8 @@ TEST(setns_via_pidfd)
 	ASSERT_EQ(0, nsc_child_start(&c, CLONE_NEWNET | CLONE_NEWUTS,
 				     record_ident, id));
 
-	pidfd = syscall(SYS_pidfd_open, c.pid, 0);
-	if (pidfd < 0 && errno == ENOSYS) {
+	pidfd = nsc_pidfd_open(c.pid);
+	if (pidfd == -ENOSYS) {
 		nsc_child_stop(&c);
 		SKIP(return, "pidfd_open() not supported");
 	}

@@ -43,7 +43,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/if_link.h>
@@ -53,10 +52,6 @@
 
 #include "kselftest_harness.h"
 #include "netns_util.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 #define STRESS_SECONDS_DEFAULT	40
 #define STRESS_SECONDS_ENV	"NETNS_STRESS_SECONDS"
@@ -603,13 +598,13 @@ static void setns_via_pidfd(void)
 	pid = pick_owner();
 	if (!pid)
 		return;
-	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	pidfd = nsc_pidfd_open(pid);
 	if (pidfd < 0) {
-		count_errno(C_PIDFD, errno);
+		count_errno(C_PIDFD, pidfd);
 		add(&sh->setns_failed, 1);
-		if (!ok_errno(errno, ESRCH, 0))
+		if (!ok_errno(pidfd, ESRCH, 0))
 			unexpected("pidfd_open(%d): %s", pid,
-				   nsc_errno_name(errno));
+				   nsc_errno_name(pidfd));
 		return;
 	}
 	phase("setns: setns(pidfd)");

@@ -28,6 +28,9 @@
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
 #endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 #define NSC_RECV_BUF	(64 * 1024)
 
@@ -1128,6 +1131,13 @@ int nsc_recv_fd(int sock)
 		return -EBADMSG;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
+}
+
+int nsc_pidfd_open(pid_t pid)
+{
+	int fd = syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
 }
 
 /* ------------------------------------------------------------------ */

@@ -304,6 +304,9 @@ void nsc_shared_free(void *p, size_t size);
 int nsc_send_fd(int sock, int fd);
 int nsc_recv_fd(int sock);
 
+/* pidfd_open(pid, 0): a pidfd, or -errno (-ENOSYS: no pidfd_open()). */
+int nsc_pidfd_open(pid_t pid);
+
 /* ------------------------------------------------------------------ */
 /* the core's debugfs view (/sys/kernel/debug/netns)                   */
 /* ------------------------------------------------------------------ */
