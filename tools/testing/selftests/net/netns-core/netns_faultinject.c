@@ -69,7 +69,6 @@
 #define FI_MAX_FAILURES		10	/* logged per path, then stop */
 #define FI_RETRY_MS		20000
 #define FI_NL_TIMEOUT_MS	10000
-#define FI_MAX_ERRNO		160
 
 #ifndef DEBUGFS
 #define DEBUGFS			"/sys/kernel/debug"
@@ -288,7 +287,7 @@ struct fi_ctx {
 	int want_nsid;
 	/* statistics */
 	long tested, fired, ok_despite, not_fired, enomem, retries;
-	long errs[FI_MAX_ERRNO];
+	struct nsc_errno_hist errs;	/* errnos other than ENOMEM */
 	unsigned int max_fired;
 	int failures;
 };
@@ -778,8 +777,8 @@ retry:
 	if (c->ret) {
 		if (c->ret == -ENOMEM)
 			c->enomem++;
-		else if (-c->ret < FI_MAX_ERRNO)
-			c->errs[-c->ret]++;
+		else if (-c->ret < NSC_HIST_ERRNO_MAX)
+			nsc_errno_hist_add(&c->errs, c->ret);
 		if (c->remaining != 0)
 			fi_fail(c, "failed without an injected fault");
 		else if (!errno_ok(p, c->ret))
@@ -840,18 +839,10 @@ static void fi_report(struct fi_ctx *c, unsigned int points, uint64_t ms,
 		      bool budget_cut)
 {
 	char other[256];
-	int e, len = 0;
 
-	for (e = 1; e < FI_MAX_ERRNO; e++) {
-		if (!c->errs[e])
-			continue;
-		len += snprintf(other + len, sizeof(other) - len, "%s%s:%ld",
-				len ? "," : "", nsc_errno_name(e), c->errs[e]);
-		if (len >= (int)sizeof(other))
-			break;
-	}
 	ksft_print_msg("fault-injection: path=%s points=%u enomem=%ld other_errno=%s\n",
-		       c->path->name, points, c->enomem, len ? other : "none");
+		       c->path->name, points, c->enomem,
+		       nsc_errno_hist_str(&c->errs, other, sizeof(other)));
 	ksft_print_msg(FI_DETAIL_FMT,
 		       c->path->name,
 		       c->path->atomic_only || fi_atomic_forced() ?

@@ -81,8 +81,6 @@ static const char * const cat_name[NR_CATS] = {
 	"open_ns", "pidfd", "setns", "create", "nsid",
 };
 
-#define MAX_ERRNO	160
-
 struct worker {
 	pid_t pid;
 	int role;
@@ -106,7 +104,7 @@ struct shared {
 	long veths;
 	long notifications, notify_overruns;
 	long enospc;		/* creation hit the limit (backed off) */
-	long hist[NR_CATS][MAX_ERRNO];
+	struct nsc_errno_hist hist[NR_CATS];
 	long unexpected;
 	int printed;
 	char first_unexpected[256];
@@ -150,9 +148,7 @@ static void phase(const char *p)
 
 static void count_errno(enum cat c, int err)
 {
-	if (err < 0)
-		err = -err;
-	add(&sh->hist[c][err < MAX_ERRNO ? err : 0], 1);
+	nsc_errno_hist_add(&sh->hist[c], err);
 }
 
 static __printf(1, 2) void unexpected(const char *fmt, ...)
@@ -1097,23 +1093,12 @@ static void report_worker(struct worker *w, const char *why)
 static void print_hist(void)
 {
 	char line[512];
-	int c, e, len;
+	int c;
 
-	for (c = 0; c < NR_CATS; c++) {
-		len = 0;
-		for (e = 0; e < MAX_ERRNO; e++) {
-			if (!sh->hist[c][e])
-				continue;
-			len += snprintf(line + len, sizeof(line) - len,
-					"%s%s:%ld", len ? "," : "",
-					e ? nsc_errno_name(e) : "other",
-					sh->hist[c][e]);
-			if (len >= (int)sizeof(line))
-				break;
-		}
+	for (c = 0; c < NR_CATS; c++)
 		ksft_print_msg("stress-errors: %s=%s\n", cat_name[c],
-			       len ? line : "none");
-	}
+			       nsc_errno_hist_str(&sh->hist[c], line,
+						  sizeof(line)));
 }
 
 /* Kept on one line each, so that they can be grepped for. */

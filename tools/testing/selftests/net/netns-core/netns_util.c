@@ -1258,6 +1258,34 @@ const char *nsc_errno_name(int err)
 	return buf;
 }
 
+void nsc_errno_hist_add(struct nsc_errno_hist *h, int err)
+{
+	if (err < 0)
+		err = -err;
+	__atomic_fetch_add(&h->n[err < NSC_HIST_ERRNO_MAX ? err : 0], 1,
+			   __ATOMIC_RELAXED);
+}
+
+const char *nsc_errno_hist_str(const struct nsc_errno_hist *h, char *buf,
+			       size_t len)
+{
+	size_t used = 0;
+	int e;
+
+	for (e = 0; e < NSC_HIST_ERRNO_MAX; e++) {
+		if (!h->n[e])
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s:%ld",
+				 used ? "," : "",
+				 e ? nsc_errno_name(e) : "other", h->n[e]);
+		if (used >= len)
+			break;
+	}
+	if (!used)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
 int nsc_env_seconds(const char *name, int def)
 {
 	const char *s = getenv(name);

@@ -354,6 +354,25 @@ int nsc_proc_net_dev_has(const char *path, const char *ifname);
 /* "ENOMEM" for ENOMEM or -ENOMEM; "E<n>" for unknown values. */
 const char *nsc_errno_name(int err);
 
+/*
+ * How often each errno was seen; n[0] counts the values from
+ * NSC_HIST_ERRNO_MAX on.  Counting is atomic: a histogram in
+ * nsc_shared_alloc() memory can be fed by several processes.
+ */
+#define NSC_HIST_ERRNO_MAX	160
+struct nsc_errno_hist {
+	long n[NSC_HIST_ERRNO_MAX];
+};
+
+/* Count err (positive or negative). */
+void nsc_errno_hist_add(struct nsc_errno_hist *h, int err);
+/*
+ * The histogram as "other:1,ENOENT:3,EPERM:1" (increasing errno, "other"
+ * for n[0]), cut short if longer than len, or "none".  Returns buf.
+ */
+const char *nsc_errno_hist_str(const struct nsc_errno_hist *h, char *buf,
+			       size_t len);
+
 uint64_t nsc_now_ms(void);
 void nsc_sleep_ms(unsigned int ms);
 /* Seconds from environment variable @name, @def if unset or not 1..3599. */
