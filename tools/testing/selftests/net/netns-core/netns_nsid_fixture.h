@@ -2,8 +2,8 @@
 /*
  * The "nsid" fixture shared by netns_nsid.c and netns_badinput.c: the test
  * runs in a new network namespace ("self") with an rtnetlink socket there
- * and NR_PEERS further namespaces held by fd. Include after
- * kselftest_harness.h and netns_util.h.
+ * and NR_PEERS further namespaces held by fd.  Include after netns_util.h
+ * (and, in a test program, after kselftest_harness.h).
  */
 #ifndef NETNS_NSID_FIXTURE_H
 #define NETNS_NSID_FIXTURE_H
@@ -11,6 +11,24 @@
 #define NR_PEERS	3
 #define BAD_PID		0x3ffffffe	/* above PID_MAX_LIMIT */
 
+/*
+ * Move the caller into a new netns ("self"): *self_fd refers to it, nl is
+ * an rtnetlink socket in it, peer[0..NR_PEERS - 1] are fds of further new
+ * namespaces.  0, or -errno after logging the step that failed.
+ */
+int nsid_fixture_setup(struct nsc_nl *nl, int *self_fd, int *peer);
+/* Close what nsid_fixture_setup() opened. */
+void nsid_fixture_teardown(struct nsc_nl *nl, int self_fd, const int *peer);
+/* nsid of a peer given by fd, as seen from nl's netns. */
+int nsid_of(struct nsc_nl *nl, int fd);
+
+/*
+ * The harness glue, around the functions above.  It must be expanded in the
+ * test program's own file: kselftest_harness.h defines functions that are
+ * not static, so a program can have it in one object only.
+ * netns_nsid_fixture.c includes this header without the harness.
+ */
+#ifdef FIXTURE
 FIXTURE(nsid) {
 	struct nsc_nl nl;	/* rtnetlink socket in "self" */
 	int self_fd;
@@ -19,41 +37,14 @@ FIXTURE(nsid) {
 
 FIXTURE_SETUP(nsid)
 {
-	int i;
-
-	self->nl.fd = -1;
-	for (i = 0; i < NR_PEERS; i++)
-		self->peer[i] = -1;
-
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	self->self_fd = nsc_netns_self();
-	ASSERT_GE(self->self_fd, 0);
-	ASSERT_EQ(0, nsc_nl_open(&self->nl));
-	for (i = 0; i < NR_PEERS; i++) {
-		self->peer[i] = nsc_netns_new();
-		ASSERT_GE(self->peer[i], 0);
-	}
+	ASSERT_EQ(0, nsid_fixture_setup(&self->nl, &self->self_fd,
+					self->peer));
 }
 
 FIXTURE_TEARDOWN(nsid)
 {
-	int i;
-
-	nsc_nl_close(&self->nl);
-	for (i = 0; i < NR_PEERS; i++)
-		if (self->peer[i] >= 0)
-			close(self->peer[i]);
-	if (self->self_fd >= 0)
-		close(self->self_fd);
+	nsid_fixture_teardown(&self->nl, self->self_fd, self->peer);
 }
-
-/* nsid of a peer given by fd, as seen from nl's netns. */
-static int nsid_of(struct nsc_nl *nl, int fd)
-{
-	int id, err;
-
-	err = nsc_nsid_get(nl, NETNSA_FD, fd, NSC_NO_NSID, &id, NULL);
-	return err ? NSC_NO_NSID : id;
-}
+#endif /* FIXTURE */
 
 #endif /* NETNS_NSID_FIXTURE_H */
