@@ -155,7 +155,7 @@ guest-bin: src
 	@if [ -f $(TREE)/$(SELFTESTS)/Makefile ]; then \
 		$(MAKE) -s -C $(TREE)/$(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
 	fi
-	@$(MAKE) -s -C $(TREE)/$(SELFTESTS)/bench OUT=$(GUEST_BIN)/tools
+	@$(MAKE) -s -C $(TREE)/$(SELFTESTS)/bench KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/tools
 	@gcc -O2 -static -o $(GUEST_BIN)/upstream/so_netns_cookie \
 		$(TREE)/tools/testing/selftests/net/so_netns_cookie.c
 

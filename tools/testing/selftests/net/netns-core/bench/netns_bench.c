@@ -42,17 +42,15 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <linux/net_namespace.h>
 #include <linux/nsfs.h>
 
 /* Only for __printf(), __noreturn and ARRAY_SIZE(). */
-#include "../../../kselftest.h"
+#include "kselftest.h"
+/* Files and rtnetlink (nsids), shared with the selftests. */
+#include "../netns_util.h"
 
 #define MAXNS_PATH	"/proc/sys/user/max_net_namespaces"
 #define NR_OPEN_PATH	"/proc/sys/fs/nr_open"
@@ -165,55 +163,25 @@ static void sleep_us(long us)
 		;
 }
 
+/* A netns_util result (-errno on failure) as 0, or -1 with errno set. */
+static int libc_ret(long ret)
+{
+	if (ret >= 0)
+		return 0;
+	errno = -ret;
+	return -1;
+}
+
 /* Read a small file into buf (NUL-terminated, trailing newline removed). */
 static int read_str(const char *path, char *buf, size_t size)
 {
-	ssize_t n;
-	int fd;
+	ssize_t n = nsc_read_file(path, buf, size);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
 	if (n < 0)
-		return -1;
-	buf[n] = '\0';
+		return libc_ret(n);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	ssize_t len = (ssize_t)strlen(s);
-	int fd, ok;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, len) == len;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static int read_long(const char *path, long *v)
-{
-	char buf[64], *end;
-
-	if (read_str(path, buf, sizeof(buf)))
-		return -1;
-	errno = 0;
-	*v = strtol(buf, &end, 10);
-	return (errno || end == buf) ? -1 : 0;
-}
-
-static int write_long(const char *path, long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%ld\n", v);
-	return write_str(path, buf);
 }
 
 static int clock_is_tsc(char *cs, size_t size)
@@ -357,13 +325,13 @@ static void sup_restore(void)
 	if (role != ROLE_SUPERVISOR)
 		return;
 	if (sup_maxns_changed) {
-		if (write_long(MAXNS_PATH, sup_orig_maxns))
+		if (libc_ret(nsc_write_long(MAXNS_PATH, sup_orig_maxns)))
 			fprintf(stderr, "netns_bench: cannot restore %s to %ld: %m\n",
 				MAXNS_PATH, sup_orig_maxns);
 		sup_maxns_changed = 0;
 	}
 	if (sup_nr_open_changed) {
-		if (write_long(NR_OPEN_PATH, sup_orig_nr_open))
+		if (libc_ret(nsc_write_long(NR_OPEN_PATH, sup_orig_nr_open)))
 			fprintf(stderr, "netns_bench: cannot restore %s to %ld: %m\n",
 				NR_OPEN_PATH, sup_orig_nr_open);
 		sup_nr_open_changed = 0;
@@ -383,12 +351,11 @@ static void sup_signal(int sig)
 static int home_fd = -1;	/* where setns() returns; nsids live here */
 static int spare_fd = -1;	/* namespace created by the last probe */
 static int maxns_fd = -1;	/* max_net_namespaces of the worker's userns */
-static int nl_fd = -1;		/* NETLINK_ROUTE socket in the home namespace */
+static struct nsc_nl home_nl;	/* rtnetlink socket in the home namespace */
 static long alive;		/* namespaces of ours that hold a ucount */
 static long open_limit;		/* max_net_namespaces outside of drain waits */
 static long cur_live;
 static int cur_nsid;
-static uint32_t nl_seq;
 static char kernel_label[128];
 static int slab_exact;
 
@@ -473,72 +440,17 @@ static void tap(int ok, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- netlink */
 
-static int nl_open(void)
+static void nl_open(struct nsc_nl *nl)
 {
-	int one = 1, fd;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		die("socket(NETLINK_ROUTE): %m");
-	/* Short acks; not fatal when unsupported. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	return fd;
+	if (libc_ret(nsc_nl_open(nl)))
+		die("rtnetlink socket: %m");
 }
 
-/* RTM_NEWNSID in the home namespace: NETNSA_NSID=-1 (any), NETNSA_FD=fd. */
-static void nsid_assign(int nl, int fd)
+/* RTM_NEWNSID in nl's namespace: NETNSA_NSID=-1 (any), NETNSA_FD=fd. */
+static void nsid_assign(struct nsc_nl *nl, int fd)
 {
-	struct {
-		struct nlmsghdr n;
-		struct rtgenmsg g;
-		char pad[3];
-		struct nlattr a_nsid;
-		int32_t nsid;
-		struct nlattr a_fd;
-		uint32_t fd;
-	} req;
-	union {
-		char buf[1024];
-		struct nlmsghdr align;
-	} rsp;
-	struct nlmsghdr *h;
-	struct nlmsgerr *e;
-	ssize_t n;
-
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_len = sizeof(req);
-	req.n.nlmsg_type = RTM_NEWNSID;
-	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.n.nlmsg_seq = ++nl_seq;
-	req.g.rtgen_family = AF_UNSPEC;
-	req.a_nsid.nla_len = NLA_HDRLEN + sizeof(int32_t);
-	req.a_nsid.nla_type = NETNSA_NSID;
-	req.nsid = -1;
-	req.a_fd.nla_len = NLA_HDRLEN + sizeof(uint32_t);
-	req.a_fd.nla_type = NETNSA_FD;
-	req.fd = (uint32_t)fd;
-
-	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
-		die("RTM_NEWNSID: send: %m");
-	for (;;) {
-		n = recv(nl, rsp.buf, sizeof(rsp.buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die("RTM_NEWNSID: recv: %m");
-		}
-		for (h = &rsp.align; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != req.n.nlmsg_seq ||
-			    h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = NLMSG_DATA(h);
-			if (e->error) {
-				errno = -e->error;
-				die("RTM_NEWNSID (fd %d): %m", fd);
-			}
-			return;
-		}
-	}
+	if (libc_ret(nsc_nsid_new(nl, NETNSA_FD, fd, -1)))
+		die("RTM_NEWNSID (fd %d): %m", fd);
 }
 
 /* ------------------------------------------------------------- namespaces */
@@ -578,7 +490,7 @@ static void ns_new_many(int *fds, long n)
 		fds[i] = ns_new(NULL);
 		alive++;
 		if (cur_nsid)
-			nsid_assign(nl_fd, fds[i]);
+			nsid_assign(&home_nl, fds[i]);
 	}
 }
 
@@ -617,7 +529,7 @@ static uint64_t wait_drained(uint64_t t0, const char *what, long timeout_s)
 	alive++;
 	set_limit(open_limit);
 	if (cur_nsid)
-		nsid_assign(nl_fd, spare_fd);
+		nsid_assign(&home_nl, spare_fd);
 	return t - t0;
 }
 
@@ -753,7 +665,7 @@ static void case_creation(void)
 		us[i] = c / 1e3;
 		sum += us[i];
 		if (cur_nsid)
-			nsid_assign(nl_fd, fds[i]);
+			nsid_assign(&home_nl, fds[i]);
 	}
 	qsort(us, C, sizeof(*us), cmp_double);
 	emit("creation", "mean", sum / C, "us");
@@ -793,7 +705,7 @@ static void case_churn(void)
 	for (i = 0; i < C; i++) {
 		fd = ns_new(NULL);
 		if (cur_nsid)
-			nsid_assign(nl_fd, fd);
+			nsid_assign(&home_nl, fd);
 		close(fd);
 	}
 	t1 = now_ns();
@@ -815,8 +727,9 @@ static void par_child(int go, int res, int rel, long n)
 {
 	struct par_msg m = { .kind = 'r' };
 	long i;
+	struct nsc_nl nl;
 	char c;
-	int nl, *fds;
+	int *fds;
 
 	role = ROLE_CHILD;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -834,9 +747,9 @@ static void par_child(int go, int res, int rel, long n)
 		_exit(EXIT_FAIL);
 	/* Every namespace gets its nsid before the drop (not timed). */
 	if (cur_nsid) {
-		nl = nl_open();
+		nl_open(&nl);
 		for (i = 0; i < n; i++)
-			nsid_assign(nl, fds[i]);
+			nsid_assign(&nl, fds[i]);
 	}
 	m.kind = 'n';
 	if (write(res, &m, sizeof(m)) != sizeof(m))
@@ -968,7 +881,7 @@ static long build_live(int *fds, long n_live)
 		fds[i] = ns_new(NULL);
 		alive++;
 		if (cur_nsid)
-			nsid_assign(nl_fd, fds[i]);
+			nsid_assign(&home_nl, fds[i]);
 	}
 	return n_live;
 }
@@ -1125,9 +1038,9 @@ static void worker_setup(void)
 	} else {
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
 			die("unshare(CLONE_NEWUSER|CLONE_NEWNET): %m (try --ucount global)");
-		if (write_str("/proc/self/setgroups", "deny") ||
-		    write_str("/proc/self/uid_map", "0 0 1") ||
-		    write_str("/proc/self/gid_map", "0 0 1"))
+		if (libc_ret(nsc_write_file("/proc/self/setgroups", "deny")) ||
+		    libc_ret(nsc_write_file("/proc/self/uid_map", "0 0 1")) ||
+		    libc_ret(nsc_write_file("/proc/self/gid_map", "0 0 1")))
 			die("user namespace id maps: %m");
 		/* The home namespace is charged to the new user namespace. */
 		alive = 1;
@@ -1141,7 +1054,7 @@ static void worker_setup(void)
 	maxns_fd = open(MAXNS_PATH, O_RDWR | O_CLOEXEC);
 	if (maxns_fd < 0)
 		die("open %s: %m", MAXNS_PATH);
-	if (read_long(MAXNS_PATH, &v))
+	if (libc_ret(nsc_read_long(MAXNS_PATH, &v)))
 		die("read %s: %m", MAXNS_PATH);
 	open_limit = v;
 	if (opt.global) {
@@ -1154,7 +1067,7 @@ static void worker_setup(void)
 						 "%ld\n", sup_orig_nr_open);
 		w_restore_active = 1;
 	}
-	nl_fd = nl_open();
+	nl_open(&home_nl);
 }
 
 static int worker_main(pid_t sup)
@@ -1403,12 +1316,12 @@ static void sup_limits(void)
 	fds = lmax + (opt.C > opt.M ? opt.C : opt.M) + FD_MARGIN;
 	nsn = lmax + (opt.C > opt.M ? opt.C : opt.M) + NS_MARGIN;
 
-	if (read_long(NR_OPEN_PATH, &cur))
+	if (libc_ret(nsc_read_long(NR_OPEN_PATH, &cur)))
 		die("read %s: %m", NR_OPEN_PATH);
 	if (cur < fds) {
 		sup_orig_nr_open = cur;
 		sup_nr_open_changed = 1;
-		if (write_long(NR_OPEN_PATH, fds))
+		if (libc_ret(nsc_write_long(NR_OPEN_PATH, fds)))
 			die("raise %s to %ld: %m", NR_OPEN_PATH, fds);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl))
@@ -1427,14 +1340,14 @@ static void sup_limits(void)
 	 * Global mode writes this limit from the worker; it is restored here
 	 * in any case.
 	 */
-	if (read_long(MAXNS_PATH, &cur))
+	if (libc_ret(nsc_read_long(MAXNS_PATH, &cur)))
 		die("read %s: %m", MAXNS_PATH);
 	sup_orig_maxns = cur;
 	if (opt.global)
 		sup_maxns_changed = 1;
 	if (cur < nsn) {
 		sup_maxns_changed = 1;
-		if (write_long(MAXNS_PATH, nsn))
+		if (libc_ret(nsc_write_long(MAXNS_PATH, nsn)))
 			die("raise %s to %ld: %m", MAXNS_PATH, nsn);
 	}
 }
