@@ -50,19 +50,22 @@
 
 #include "netns_core.h"
 
-/* Namespaces a test may hold at once (case 10: owner, one peer, NT_PEERS). */
+/*
+ * Namespaces a test may hold at once (netns_test_nsid: owner, one peer,
+ * NT_PEERS).
+ */
 #define NT_MAX_NETS		40
 /* Live namespaces a registration may visit (ours, init_net, others). */
 #define NT_MAX_SNAP		(NT_MAX_NETS + 8)
 #define NT_MAX_EVENTS		256
 /* Generic recording operations. */
 #define NT_NR_OPS		4
-/* Operations registered while the RCU reader runs (case 6). */
+/* netns_test_generic_growth: operations registered while the reader runs. */
 #define NT_GROW_OPS		16
 #define NT_GROW_NETS		2
-/* Peers in the nsid test (case 10); the owner names each and vice versa. */
+/* Peers in netns_test_nsid; the owner names each and vice versa. */
 #define NT_PEERS		32
-/* Upper bound of fault injection steps (optional case). */
+/* Upper bound of fault injection steps (the fail_nth cases). */
 #define NT_FI_MAX_STEPS		200
 #define NT_TEARDOWN_TIMEOUT	(60 * HZ)
 #define NT_MAGIC		0x6e65746e73ULL
@@ -120,7 +123,7 @@ struct nt_priv {
 	u8		pad[40];
 };
 
-/* Pointer published with net_assign_generic() (case 7). */
+/* Pointer published with net_assign_generic() (netns_test_assign_generic). */
 struct nt_assigned {
 	u64		magic;
 	struct net	*net;
@@ -149,7 +152,7 @@ struct nt_ctx {
 
 	atomic_t		storage_errors;	/* nt_priv / nt_assigned checks */
 
-	/* Case 8: dying namespace probes. */
+	/* netns_test_dying: probes of a dying namespace. */
 	bool			probe_init;
 	struct net		*probe_net;
 	atomic_t		probe_init_calls;
@@ -158,7 +161,7 @@ struct nt_ctx {
 	atomic_t		probe_dying_ref;	/* maybe_get_net() worked */
 	atomic_t		probe_dying_live;	/* check_net() was true */
 
-	/* Case 7. */
+	/* netns_test_assign_generic. */
 	atomic_t		assign_errors;
 
 	unsigned int		nr_slots;
@@ -239,148 +242,90 @@ static void nt_disarm_failure(struct nt_ctx *ctx)
 	nt_arm_failure(ctx, -1, 0);
 }
 
-/* Events about @net (any namespace if NULL), in the order they happened. */
-static unsigned int nt_events_of(struct nt_ctx *ctx, struct net *net,
-				 int *out, unsigned int max)
-{
-	unsigned int i, n = 0;
+/* In a struct nt_match: events of any operations, or of any stage. */
+#define NT_ANY			(-1)
 
-	spin_lock(&ctx->lock);
-	for (i = 0; i < ctx->nr_events && n < max; i++) {
-		const struct nt_event *ev = &ctx->events[i];
+/* Which events of the log nt_find() selects. */
+struct nt_match {
+	struct net	*net;	/* NULL: about any namespace */
+	int		ops;	/* or NT_ANY */
+	int		stage;	/* or NT_ANY */
+};
 
-		if (!net || ev->net == net)
-			out[n++] = NT_EV(ev->ops, ev->stage);
-	}
-	spin_unlock(&ctx->lock);
-	return n;
-}
-
-/* How many (@ops, @stage) events concern @net (any namespace if NULL). */
-static unsigned int nt_count(struct nt_ctx *ctx, struct net *net,
-			     unsigned int ops, enum nt_stage stage)
-{
-	unsigned int i, n = 0;
-
-	spin_lock(&ctx->lock);
-	for (i = 0; i < ctx->nr_events; i++) {
-		const struct nt_event *ev = &ctx->events[i];
-
-		if ((!net || ev->net == net) && ev->ops == ops &&
-		    ev->stage == stage)
-			n++;
-	}
-	spin_unlock(&ctx->lock);
-	return n;
-}
-
-static unsigned int nt_nr_events(struct nt_ctx *ctx)
-{
-	unsigned int n;
-
-	spin_lock(&ctx->lock);
-	n = ctx->nr_events;
-	spin_unlock(&ctx->lock);
-	return n;
-}
+/* What nt_find() found. */
+struct nt_found {
+	unsigned int	count;		/* events selected */
+	int		first;		/* position of the first one, or -1 */
+	int		last;		/* position of the last one, or -1 */
+	unsigned int	last_call;	/* exit_batch call of the last one */
+};
 
 /*
- * The namespaces of the (@ops, @stage) events, in order, at most @max.
- * Only called once recording stopped.
+ * Scan the event log once, under ctx->lock, for the events @m selects.
+ * The first @max of them, in the order they happened, are copied to @out.
  */
-static unsigned int nt_nets_with(struct nt_ctx *ctx, unsigned int ops,
-				 enum nt_stage stage, struct net **out,
-				 unsigned int max)
+static struct nt_found nt_find(struct nt_ctx *ctx, const struct nt_match *m,
+			       struct nt_event *out, unsigned int max)
 {
-	unsigned int i, n = 0;
-
-	spin_lock(&ctx->lock);
-	for (i = 0; i < ctx->nr_events && n < max; i++) {
-		const struct nt_event *ev = &ctx->events[i];
-
-		if (ev->ops == ops && ev->stage == stage)
-			out[n++] = ev->net;
-	}
-	spin_unlock(&ctx->lock);
-	return n;
-}
-
-/* Position of the first event matching, or -1. */
-static int nt_first(struct nt_ctx *ctx, struct net *net, int ops,
-		    enum nt_stage stage)
-{
-	int i, pos = -1;
+	struct nt_found f = { .first = -1, .last = -1 };
+	unsigned int i;
 
 	spin_lock(&ctx->lock);
 	for (i = 0; i < ctx->nr_events; i++) {
 		const struct nt_event *ev = &ctx->events[i];
 
-		if (ev->net == net && (ops < 0 || ev->ops == ops) &&
-		    ev->stage == stage) {
-			pos = i;
-			break;
-		}
+		if ((m->net && ev->net != m->net) ||
+		    (m->ops != NT_ANY && ev->ops != m->ops) ||
+		    (m->stage != NT_ANY && ev->stage != m->stage))
+			continue;
+		if (f.count < max)
+			out[f.count] = *ev;
+		if (f.first < 0)
+			f.first = i;
+		f.last = i;
+		f.last_call = ev->call;
+		f.count++;
 	}
 	spin_unlock(&ctx->lock);
-	return pos;
+	return f;
 }
 
-/* Position of the last event matching, or -1. */
-static int nt_last(struct nt_ctx *ctx, struct net *net, enum nt_stage stage)
+/* How many (@ops, @stage) events concern @net; NULL and NT_ANY: any. */
+static unsigned int nt_count(struct nt_ctx *ctx, struct net *net, int ops,
+			     int stage)
 {
-	int i, pos = -1;
+	const struct nt_match m = { .net = net, .ops = ops, .stage = stage };
 
-	spin_lock(&ctx->lock);
-	for (i = 0; i < ctx->nr_events; i++) {
-		const struct nt_event *ev = &ctx->events[i];
-
-		if (ev->net == net && ev->stage == stage)
-			pos = i;
-	}
-	spin_unlock(&ctx->lock);
-	return pos;
-}
-
-/* The exit_batch invocation that listed @net for @ops, or 0. */
-static unsigned int nt_batch_call(struct nt_ctx *ctx, struct net *net,
-				  unsigned int ops)
-{
-	unsigned int i, call = 0;
-
-	spin_lock(&ctx->lock);
-	for (i = 0; i < ctx->nr_events; i++) {
-		const struct nt_event *ev = &ctx->events[i];
-
-		if (ev->net == net && ev->ops == ops &&
-		    ev->stage == NT_EXIT_BATCH)
-			call = ev->call;
-	}
-	spin_unlock(&ctx->lock);
-	return call;
+	return nt_find(ctx, &m, NULL, 0).count;
 }
 
 /* The events about @net must be exactly @exp[0..@n-1]. */
 static void nt_expect_events(struct kunit *test, struct net *net,
 			     const int *exp, unsigned int n)
 {
+	const struct nt_match m = { .net = net, .ops = NT_ANY, .stage = NT_ANY };
 	struct nt_ctx *ctx = test->priv;
+	struct nt_event *got;
 	unsigned int i, nr;
-	int *got;
+	int ev;
 
 	got = kunit_kmalloc_array(test, NT_MAX_EVENTS, sizeof(*got),
 				  GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, got);
 	KUNIT_ASSERT_FALSE_MSG(test, ctx->overflow, "event log overflow");
 
-	nr = nt_events_of(ctx, net, got, NT_MAX_EVENTS);
+	nr = min_t(unsigned int, nt_find(ctx, &m, got, NT_MAX_EVENTS).count,
+		   NT_MAX_EVENTS);
 	KUNIT_EXPECT_EQ(test, nr, n);
-	for (i = 0; i < min(nr, n); i++)
-		KUNIT_EXPECT_EQ_MSG(test, got[i], exp[i],
+	for (i = 0; i < min(nr, n); i++) {
+		ev = NT_EV(got[i].ops, got[i].stage);
+		KUNIT_EXPECT_EQ_MSG(test, ev, exp[i],
 				    "event %u: got ops%d %s, expected ops%d %s",
-				    i, NT_EV_OPS(got[i]),
-				    nt_stage_name[NT_EV_STAGE(got[i])],
+				    i, NT_EV_OPS(ev),
+				    nt_stage_name[NT_EV_STAGE(ev)],
 				    NT_EV_OPS(exp[i]),
 				    nt_stage_name[NT_EV_STAGE(exp[i])]);
+	}
 	kunit_kfree(test, got);
 }
 
@@ -872,7 +817,7 @@ static int nt_test_init(struct kunit *test)
 	return kunit_add_action_or_reset(test, nt_nets_release, ctx);
 }
 
-/* ---- 1. init and exit ordering ------------------------------------------ */
+/* ---- init and exit ordering --------------------------------------------- */
 
 static void netns_test_ordering(struct kunit *test)
 {
@@ -891,7 +836,9 @@ static void netns_test_ordering(struct kunit *test)
 		NT_EV(0, NT_EXIT), NT_EV(0, NT_EXIT_BATCH),
 	};
 	int all[ARRAY_SIZE(create) + ARRAY_SIZE(destroy)];
+	int pre_last[2], exit_first[2];
 	struct nt_ctx *ctx = test->priv;
+	unsigned int call[2], i;
 	struct net *nets[2];
 	long ucount;
 
@@ -931,12 +878,20 @@ static void netns_test_ordering(struct kunit *test)
 	 * Torn down in one batch (usual, not guaranteed): every pre_exit of
 	 * the batch comes before any exit of it.
 	 */
-	if (nt_batch_call(ctx, nets[0], 3) &&
-	    nt_batch_call(ctx, nets[0], 3) == nt_batch_call(ctx, nets[1], 3)) {
-		int last_pre = max(nt_last(ctx, nets[0], NT_PRE_EXIT),
-				   nt_last(ctx, nets[1], NT_PRE_EXIT));
-		int first_exit = min(nt_first(ctx, nets[0], -1, NT_EXIT),
-				     nt_first(ctx, nets[1], -1, NT_EXIT));
+	for (i = 0; i < ARRAY_SIZE(nets); i++) {
+		struct nt_match m = { .net = nets[i], .ops = 3,
+				      .stage = NT_EXIT_BATCH };
+
+		call[i] = nt_find(ctx, &m, NULL, 0).last_call;
+		m.ops = NT_ANY;
+		m.stage = NT_PRE_EXIT;
+		pre_last[i] = nt_find(ctx, &m, NULL, 0).last;
+		m.stage = NT_EXIT;
+		exit_first[i] = nt_find(ctx, &m, NULL, 0).first;
+	}
+	if (call[0] && call[0] == call[1]) {
+		int last_pre = max(pre_last[0], pre_last[1]);
+		int first_exit = min(exit_first[0], exit_first[1]);
 
 		KUNIT_EXPECT_LT(test, last_pre, first_exit);
 	} else {
@@ -946,7 +901,7 @@ static void netns_test_ordering(struct kunit *test)
 	nt_nets_unpin(ctx);
 }
 
-/* ---- 2. registration replay onto existing namespaces -------------------- */
+/* ---- registration replay onto existing namespaces ----------------------- */
 
 static void netns_test_replay(struct kunit *test)
 {
@@ -971,7 +926,7 @@ static void netns_test_replay(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, nt_in_snapshot(ctx, nets[i]));
 	for (i = 0; i < ctx->nr_snap; i++)
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, ctx->snap[i], 0, NT_INIT), 1);
-	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), ctx->nr_snap);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), ctx->nr_snap);
 	nr_snap = ctx->nr_snap;
 	memcpy(snap, ctx->snap, nr_snap * sizeof(snap[0]));
 
@@ -994,17 +949,19 @@ static void netns_test_replay(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_BATCH), 1);
 	}
 	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 0, NT_INIT), 0);
-	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 4 * nr_snap);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), 4 * nr_snap);
 }
 
-/* ---- 3. init failure at every position during creation ------------------ */
+/* ---- init failure at every position during creation --------------------- */
 
 static void netns_test_create_failure(struct kunit *test)
 {
 	static const bool device[NT_NR_OPS] = { false, false, true, true };
+	struct nt_match failed = { .stage = NT_INIT_FAILED };
 	struct nt_ctx *ctx = test->priv;
 	int exp[5 * NT_NR_OPS];
 	unsigned int k, n, j;
+	struct nt_event ev;
 	struct net *net;
 	long ucount;
 
@@ -1030,7 +987,9 @@ static void netns_test_create_failure(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, PTR_ERR(net), -ENOMEM);
 
 		/* The namespace being created is the one ops k failed on. */
-		KUNIT_ASSERT_EQ(test, nt_nets_with(ctx, k, NT_INIT_FAILED, &net, 1), 1);
+		failed.ops = k;
+		KUNIT_ASSERT_GE(test, nt_find(ctx, &failed, &ev, 1).count, 1);
+		net = ev.net;
 
 		n = 0;
 		for (j = 0; j < k; j++)
@@ -1046,7 +1005,7 @@ static void netns_test_create_failure(struct kunit *test)
 		}
 		nt_expect_events(test, net, exp, n);
 		/* Nothing ran anywhere else. */
-		KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), n);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), n);
 
 		/* Never visible, its ucount returned, its storage checked. */
 		KUNIT_EXPECT_FALSE(test, nt_on_list(net));
@@ -1065,7 +1024,7 @@ static void netns_test_create_failure(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount + 1);
 }
 
-/* ---- 4. init failure during registration at every namespace ------------- */
+/* ---- init failure during registration at every namespace ---------------- */
 
 static void netns_test_register_failure(struct kunit *test)
 {
@@ -1113,14 +1072,14 @@ static void netns_test_register_failure(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 0, NT_EXIT_BATCH), done);
 		}
 		/* k inits, one failure, k of each of the four undo stages. */
-		KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 5 * k + 1);
+		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), 5 * k + 1);
 	}
 
 	/* Not registered: a new namespace does not run it... */
 	nt_start_recording(ctx);
 	fresh = nt_net_new(test);
 	nt_stop_recording(ctx);
-	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), 0);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), 0);
 
 	/* ... and it registers cleanly now, on every namespace. */
 	nt_start_recording(ctx);
@@ -1128,10 +1087,10 @@ static void netns_test_register_failure(struct kunit *test)
 	nt_stop_recording(ctx);
 	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 0, NT_INIT), visits + 1);
 	KUNIT_EXPECT_EQ(test, nt_count(ctx, fresh, 0, NT_INIT), 1);
-	KUNIT_EXPECT_EQ(test, nt_nr_events(ctx), visits + 1);
+	KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, NT_ANY, NT_ANY), visits + 1);
 }
 
-/* ---- 5. ops->size storage ----------------------------------------------- */
+/* ---- ops->size storage -------------------------------------------------- */
 
 static void netns_test_size_storage(struct kunit *test)
 {
@@ -1173,7 +1132,7 @@ static void netns_test_size_storage(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->storage_errors), 0);
 }
 
-/* ---- 6. generic array growth under RCU readers -------------------------- */
+/* ---- generic array growth under RCU readers ----------------------------- */
 
 struct nt_grow_data {
 	u64	magic;
@@ -1339,7 +1298,7 @@ static void netns_test_generic_growth(struct kunit *test)
 		   atomic_long_read(&g->rounds), len[0], nt_gen_len(&init_net));
 }
 
-/* ---- 7. net_assign_generic() -------------------------------------------- */
+/* ---- net_assign_generic() ----------------------------------------------- */
 
 static unsigned int nt_assign_id;
 
@@ -1420,7 +1379,7 @@ static void netns_test_assign_generic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->assign_errors), 0);
 }
 
-/* ---- 8. maybe_get_net() and check_net() on a dying namespace ------------ */
+/* ---- maybe_get_net() and check_net() on a dying namespace --------------- */
 
 static void netns_test_dying(struct kunit *test)
 {
@@ -1460,7 +1419,7 @@ static void netns_test_dying(struct kunit *test)
 	nt_nets_unpin(ctx);
 }
 
-/* ---- 9. weak references: leak report and quarantine --------------------- */
+/* ---- weak references: leak report and quarantine ------------------------ */
 
 /* Lines of the kernel log naming @cookie that contain @what. */
 static unsigned int nt_log_count(struct kunit *test, u64 cookie,
@@ -1741,7 +1700,7 @@ static void netns_test_weak_underflow(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, cookie));
 }
 
-/* ---- 10. nsid allocation, lookup and removal ---------------------------- */
+/* ---- nsid allocation, lookup and removal -------------------------------- */
 
 /* get_net_ns_by_id() must return @expect (or NULL); drops what it got. */
 static void nt_expect_by_id(struct kunit *test, struct net *net, int id,
@@ -1898,7 +1857,8 @@ struct nt_fi_result {
 
 /*
  * A generic slot taken or given back as (un)registration would.  This and
- * the slot filling below are also used by case 11, without fault injection.
+ * the slot filling below are also used by netns_test_generic_unpublished,
+ * without fault injection.
  */
 static int nt_get_id(void)
 {
@@ -2002,12 +1962,17 @@ static void nt_warm_next_id(struct kunit *test)
 static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
 				 struct nt_fill *fill)
 {
+	const struct nt_match inits = { .ops = 1, .stage = NT_INIT };
 	struct nt_ctx *ctx = test->priv;
-	struct net *set_up[NT_MAX_SNAP];
 	unsigned int n, j, nr, ninit, live;
+	struct nt_event *set_up;
 	unsigned int left;
 	int err;
 
+	/* On the heap: NT_MAX_SNAP events would bloat the stack frame. */
+	set_up = kunit_kmalloc_array(test, NT_MAX_SNAP, sizeof(*set_up),
+				     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, set_up);
 	memset(res, 0, sizeof(*res));
 	live = nt_count_live();
 	for (n = 1; n <= NT_FI_MAX_STEPS && !res->done; n++) {
@@ -2044,15 +2009,20 @@ static void nt_fi_register_steps(struct kunit *test, struct nt_fi_result *res,
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT_RTNL), ninit);
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT), ninit);
 		KUNIT_EXPECT_EQ(test, nt_count(ctx, NULL, 1, NT_EXIT_BATCH), ninit);
-		nr = nt_nets_with(ctx, 1, NT_INIT, set_up, ARRAY_SIZE(set_up));
+		nr = min_t(unsigned int,
+			   nt_find(ctx, &inits, set_up, NT_MAX_SNAP).count,
+			   NT_MAX_SNAP);
 		KUNIT_EXPECT_EQ(test, nr, ninit);
 		for (j = 0; j < nr; j++) {
-			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_INIT), 1);
-			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_EXIT), 1);
-			KUNIT_EXPECT_EQ(test, nt_count(ctx, set_up[j], 1, NT_EXIT_BATCH), 1);
+			struct net *net = set_up[j].net;
+
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 1, NT_INIT), 1);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 1, NT_EXIT), 1);
+			KUNIT_EXPECT_EQ(test, nt_count(ctx, net, 1, NT_EXIT_BATCH), 1);
 		}
 	}
 	KUNIT_EXPECT_TRUE(test, res->done);
+	kunit_kfree(test, set_up);
 }
 
 /*
@@ -2150,7 +2120,7 @@ static void netns_test_fault_inject_register(struct kunit *test)
 #endif
 }
 
-/* ---- 11. generic slots of operations that store nothing ----------------- */
+/* ---- generic slots of operations that store nothing --------------------- */
 
 /*
  * Arrays are sized with struct_size(), which counts the header on top of
@@ -2482,7 +2452,7 @@ static void netns_test_generic_unpublished(struct kunit *test)
 #endif
 }
 
-/* ---- 12. nsids of a namespace whose creation fails ---------------------- */
+/* ---- nsids of a namespace whose creation fails -------------------------- */
 
 #define NT_NSID_FAIL_ERR	(-EXFULL)
 
@@ -2629,7 +2599,7 @@ static void netns_test_nsid_create_failure(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nt_netns_ucount(test), ucount);
 }
 
-/* ---- 13. the cleanup worker's view and its watchdog --------------------- */
+/* ---- the cleanup worker's view and its watchdog ------------------------- */
 
 /* The namespace whose teardown nt_block_exit() holds in its exit stage. */
 static struct {
