@@ -119,6 +119,34 @@ EXPORT_SYMBOL_GPL(net_list_walkable_rcu);
 
 #ifdef CONFIG_KEYS
 static struct key_tag init_net_key_domain = { .usage = REFCOUNT_INIT(1) };
+
+/* Give @net its key domain: init_net's is static, any other is allocated. */
+static inline int net_key_domain_init(struct net *net)
+{
+	if (net == &init_net) {
+		net->key_domain = &init_net_key_domain;
+		return 0;
+	}
+	net->key_domain = kzalloc(sizeof(*net->key_domain), GFP_KERNEL);
+	if (!net->key_domain)
+		return -ENOMEM;
+	refcount_set(&net->key_domain->usage, 1);
+	return 0;
+}
+
+static inline void net_key_domain_remove(struct net *net)
+{
+	key_remove_domain(net->key_domain);
+}
+#else
+static inline int net_key_domain_init(struct net *net)
+{
+	return 0;
+}
+
+static inline void net_key_domain_remove(struct net *net)
+{
+}
 #endif
 
 struct net init_net;
@@ -388,21 +416,15 @@ static struct net *net_alloc(void)
 	if (netns_nsids_init(fresh))
 		goto free_net;
 
-#ifdef CONFIG_KEYS
-	fresh->key_domain = kzalloc(sizeof(*fresh->key_domain), GFP_KERNEL);
-	if (!fresh->key_domain)
+	if (net_key_domain_init(fresh))
 		goto free_key;
-	refcount_set(&fresh->key_domain->usage, 1);
-#endif
 
 	rcu_assign_pointer(fresh->gen, ng);
 	net_all_add(fresh);
 	return fresh;
 
-#ifdef CONFIG_KEYS
 free_key:
 	netns_nsids_free_key(fresh);
-#endif
 free_net:
 	kmem_cache_free(net_cachep, fresh);
 free_ng:
@@ -514,9 +536,7 @@ struct net *copy_net_ns(unsigned long flags,
 	if (!err)
 		return fresh;
 
-#ifdef CONFIG_KEYS
-	key_remove_domain(fresh->key_domain);
-#endif
+	net_key_domain_remove(fresh);
 	put_user_ns(user_ns);
 	net_passive_dec(fresh);
 	dec_ucount(uc, UCOUNT_NET_NAMESPACES);
@@ -780,9 +800,7 @@ static void net_cleanup_batch(struct work_struct *work)
 	list_for_each_entry_safe(net, next, &batch, exit_list) {
 		list_del_init(&net->exit_list);
 		dec_ucount(net->ucounts, UCOUNT_NET_NAMESPACES);
-#ifdef CONFIG_KEYS
-		key_remove_domain(net->key_domain);
-#endif
+		net_key_domain_remove(net);
 		put_user_ns(net->user_ns);
 		/* Every holder of a weak reference must be gone by now. */
 		if (!net_weak_check(net, "after teardown"))
@@ -1011,9 +1029,8 @@ void __init net_ns_init(void)
 		panic("netns: cannot allocate init_net generic pointers\n");
 	rcu_assign_pointer(init_net.gen, ng);
 
-#ifdef CONFIG_KEYS
-	init_net.key_domain = &init_net_key_domain;
-#endif
+	/* init_net's key domain is static: this cannot fail. */
+	net_key_domain_init(&init_net);
 	net_preinit(&init_net, &init_user_ns);
 	net_all_add(&init_net);
 	if (netns_nsids_init(&init_net))
