@@ -24,7 +24,7 @@
 
 #include "netns_core.h"
 
-/* See the locking rules in include/net/net_namespace.h. */
+/* See "Locking" in include/net/net_namespace.h. */
 struct rw_semaphore pernet_ops_rwsem = __RWSEM_INITIALIZER(pernet_ops_rwsem);
 EXPORT_SYMBOL_GPL(pernet_ops_rwsem);
 
@@ -439,7 +439,6 @@ EXPORT_SYMBOL_GPL(register_pernet_subsys);
  * @ops from the registry.
  *
  * Context: Process context; takes pernet_ops_rwsem for writing.
- * Return: nothing; teardown cannot fail.
  */
 void unregister_pernet_subsys(struct pernet_operations *ops)
 {
@@ -476,8 +475,10 @@ EXPORT_SYMBOL_GPL(register_pernet_device);
  * unregister_pernet_device() - unregister network namespace device methods
  * @ops: methods passed to register_pernet_device()
  *
+ * Runs the teardown stages of @ops on every existing namespace and removes
+ * @ops from the registry.
+ *
  * Context: Process context; takes pernet_ops_rwsem for writing.
- * Return: nothing; teardown cannot fail.
  */
 void unregister_pernet_device(struct pernet_operations *ops)
 {
