@@ -61,44 +61,64 @@ struct bpf_prog;
 #define NETDEV_HASHBITS    8
 #define NETDEV_HASHENTRIES BIT(NETDEV_HASHBITS)
 
-/*
- * Locking rules of the namespace core, outermost lock first:
+/**
+ * DOC: Locking
+ *
+ * The locks of the namespace core, outermost first::
  *
  *   pernet_ops_rwsem -> RTNL (rtnl_mutex) -> net_rwsem
  *   pernet_ops_rwsem -> nsid retire mutex (net/core/net_nsid.c)
- *   owner's net->nsids.lock -> named namespace's net->nsids.name_lock
+ *   owner's nsids.lock -> named namespace's nsids.name_lock
  *
- * The original design (2007) had net_mutex -> RTNL -> dev_base_lock, with
- * net_namespace_list walkable under net_mutex or RTNL.  net_mutex is now
- * pernet_ops_rwsem, and the list has its own innermost lock, net_rwsem,
- * so a walker needs neither of the outer locks.
+ * ``pernet_ops_rwsem``
+ *   protects the list of pernet_operations, the allocator of generic
+ *   pointer ids and each namespace's generic array while it is being
+ *   filled in.  Namespace creation and the cleanup worker hold it for
+ *   reading: unrelated namespaces are set up and torn down in parallel,
+ *   each namespace by one thread.  Registration and unregistration of
+ *   pernet_operations hold it for writing, which excludes creation and
+ *   teardown: net_namespace_list is then stable.
  *
- * pernet_ops_rwsem: protects the pernet_operations list, the generic
- *	pointer id allocator and each namespace's generic array while it is
- *	being filled in.  Namespace creation and the cleanup worker hold it
- *	for reading, so unrelated namespaces are created in parallel and
- *	pernet methods must do their own locking.  Registration and
- *	unregistration of pernet_operations hold it for writing, which
- *	excludes creation and destruction: net_namespace_list is then stable.
+ * RTNL
+ *   is taken by the core only around the exit_rtnl and exit_batch_rtnl
+ *   stage of a teardown, inside pernet_ops_rwsem.
  *
- * RTNL: taken by the core only around the exit_rtnl()/exit_batch_rtnl()
- *	stage of a teardown, inside pernet_ops_rwsem.
+ * ``net_rwsem``
+ *   is held for writing while a namespace is linked into or unlinked from
+ *   net_namespace_list; it nests inside RTNL.
  *
- * net_rwsem: held for writing while a namespace is linked into or
- *	unlinked from net_namespace_list; nests inside RTNL.
+ * nsid retire mutex
+ *   serialises the removal of the nsids of dying namespaces, so that each
+ *   nsid assignment has exactly one remover.
+ *
+ * ``nsids.lock``
+ *   (per namespace, BH-safe spinlock) protects the namespace's own nsid
+ *   tables, the ids it gives to peers, against writers; readers use RCU.
+ *
+ * ``nsids.name_lock``
+ *   (per namespace, BH-safe spinlock) protects the list of nsid
+ *   assignments that name this namespace as the peer.  Both nsid locks
+ *   may be taken in atomic context: peernet2id_alloc() is called with
+ *   GFP_ATOMIC from netlink fill paths.
+ *
+ * The methods of &struct pernet_operations run with pernet_ops_rwsem held
+ * for reading during creation and teardown, and for writing only while
+ * operations are registered or unregistered and while init_net is set up.
+ * Several namespaces may be set up and torn down at the same time, so
+ * methods that share state must lock it themselves.
  *
  * net_namespace_list may be walked with for_each_net() while holding
- * net_rwsem (read or write) or pernet_ops_rwsem for writing, and with
- * for_each_net_rcu() under rcu_read_lock().  An RCU walker may meet a
- * namespace whose last reference is gone: it must take a reference with
+ * net_rwsem (for reading or writing) or pernet_ops_rwsem for writing, and
+ * with for_each_net_rcu() in an RCU read-side section.  RTNL alone does
+ * not keep the list still: creation and teardown link and unlink
+ * namespaces without it.  An RCU walker may meet a namespace whose last
+ * counted reference is gone: it must take a reference with
  * maybe_get_net() and skip the namespace when that fails.
  *
- * nsids.lock (per namespace, BH-safe spinlock): protects the namespace's
- *	own nsid tables (ids it gives to peers) against writers; readers
- *	use RCU.  nsids.name_lock (per namespace, BH-safe spinlock): protects
- *	the list of nsid assignments that name this namespace as the peer.
- *	Both may be taken from atomic context (peernet2id_alloc() is called
- *	with GFP_ATOMIC from netlink fill paths).
+ * In lockdep kernels both walkers check their rule at every step
+ * (net_list_walkable(), net_list_walkable_rcu()) and warn once per boot;
+ * every other rule above is asserted with lockdep in the functions that
+ * rely on it.
  */
 
 /**
@@ -146,12 +166,14 @@ enum net_weak_class {
  * struct netns_weak - weak references to one namespace, per class
  * @count: live holders of each class; never below zero
  * @sk_families: sum of the address families of the kernel sockets
- *	counted in @count[NET_WEAK_SOCK], which names the family when
- *	exactly one is left
+ *	counted in the %NET_WEAK_SOCK slot of @count, which names the family
+ *	when exactly one is left
  * @warned: a release without a hold was reported (bit per class)
  *
- * Written by hold_net_class() and release_net_class() only; read by the
- * leak check at the end of teardown, by the final free and by debugfs.
+ * Written only when weak references are taken and dropped
+ * (hold_net_class(), release_net_class() and their kernel socket forms);
+ * read by the leak check at the end of teardown, by the final free and by
+ * debugfs.
  */
 struct netns_weak {
 	atomic_t		count[NET_WEAK_CLASSES];
@@ -378,9 +400,17 @@ void ipx_unregister_sysctl(void);
 #ifdef CONFIG_NET_NS
 void __put_net(struct net *net);
 
-/*
- * get_net() - take a counted reference; the caller must already own one
- * (or otherwise know the count cannot reach zero).  Prefer get_net_track().
+/**
+ * get_net() - take a counted reference to a namespace
+ * @net: the namespace
+ *
+ * The caller must already own a counted reference, or otherwise know that
+ * the count cannot reach zero meanwhile; a lookup that may meet a dying
+ * namespace uses maybe_get_net() instead.  Prefer get_net_track() for a
+ * reference that is kept.
+ *
+ * Context: Any context.
+ * Return: @net.
  */
 static inline struct net *get_net(struct net *net)
 {
@@ -388,30 +418,64 @@ static inline struct net *get_net(struct net *net)
 	return net;
 }
 
-/*
- * maybe_get_net() - take a reference on a namespace that may be dying.
- * @net must still be valid memory (RCU, a passive reference, the nsid
- * tables...); returns NULL once the last counted reference is gone.
+/**
+ * maybe_get_net() - take a counted reference unless the namespace is dying
+ * @net: the namespace
+ *
+ * Once the last counted reference is gone the count never becomes
+ * non-zero again, so a namespace found through RCU, a passive reference
+ * or the nsid tables is referenced with this, not with get_net().
+ *
+ * Context: Any context; @net must be valid memory.
+ * Return: @net with a new counted reference, or NULL if its last counted
+ * reference is gone.
  */
 static inline struct net *maybe_get_net(struct net *net)
 {
 	return refcount_inc_not_zero(&net->ns.count) ? net : NULL;
 }
 
-/* Drop a counted reference; the last one queues the teardown. */
+/**
+ * put_net() - drop a counted reference to a namespace
+ * @net: the namespace
+ *
+ * Dropping the last one queues the namespace for teardown, which runs
+ * later, batched with other namespaces, from a workqueue.
+ *
+ * Context: Any context.
+ */
 static inline void put_net(struct net *net)
 {
 	if (refcount_dec_and_test(&net->ns.count))
 		__put_net(net);
 }
 
+/**
+ * net_eq() - compare two namespaces
+ * @net1: a namespace
+ * @net2: another namespace
+ *
+ * Context: Any context.
+ * Return: non-zero if @net1 and @net2 are the same namespace; always
+ * non-zero without CONFIG_NET_NS.
+ */
 static inline
 int net_eq(const struct net *net1, const struct net *net2)
 {
 	return net1 == net2;
 }
 
-/* False once the namespace has started dying. */
+/**
+ * check_net() - test whether a namespace is still alive
+ * @net: the namespace
+ *
+ * The answer may be stale as soon as it is given, unless the caller holds
+ * a counted reference.
+ *
+ * Context: Any context; @net must be valid memory.
+ * Return: non-zero until the last counted reference to @net is gone;
+ * always non-zero without CONFIG_NET_NS.
+ */
 static inline int check_net(const struct net *net)
 {
 	return refcount_read(&net->ns.count) != 0;
@@ -455,7 +519,17 @@ static inline void net_passive_dec(struct net *net)
 }
 #endif
 
-/* Keep the memory of struct net (not the namespace) alive. */
+/**
+ * net_passive_inc() - take a passive reference to a namespace
+ * @net: the namespace
+ *
+ * A passive reference keeps the memory of struct net, not the namespace:
+ * the namespace may be torn down meanwhile.  Drop it with
+ * net_passive_dec().
+ *
+ * Context: Any context; the caller must hold a counted or a passive
+ * reference to @net.
+ */
 static inline void net_passive_inc(struct net *net)
 {
 	refcount_inc(&net->passive);
@@ -535,7 +609,7 @@ static inline void release_net(struct net *net)
 }
 
 /**
- * net_weak_count() - weak references of one class still held
+ * net_weak_count() - count the weak references of one class still held
  * @net: the namespace
  * @class: the class
  *
@@ -552,19 +626,34 @@ static inline int net_weak_count(const struct net *net,
 #endif
 }
 
-/* True once every pernet init method ran successfully on @net. */
+/**
+ * net_initialized() - test whether a namespace finished its setup
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: true once every pernet init method has run successfully on @net
+ * (and from then on).
+ */
 static inline bool net_initialized(const struct net *net)
 {
 	return READ_ONCE(net->list.next);
 }
 
-/*
- * A tracker that is not refcounted is the ns_tracker of a kernel socket
- * (struct sock, sk_net_refcnt == 0): net/core/sock.c is the only user,
- * from sk_alloc(), sk_clone_lock(), __sk_destruct() and
- * sk_net_refcnt_upgrade().  Such a socket holds a weak reference of
- * class %NET_WEAK_SOCK, tracked on notrefcnt_tracker where ref_tracker
- * is configured.
+/**
+ * __netns_tracker_alloc() - record a reference of a holder in its tracker
+ * @net: the namespace
+ * @tracker: the holder's tracker
+ * @refcounted: whether the holder owns a counted reference
+ * @gfp: allocation flags for the ref_tracker entry
+ *
+ * A holder without a counted reference is a kernel socket (struct sock
+ * with sk_net_refcnt == 0, from sk_alloc() and sk_clone_lock() in
+ * net/core/sock.c, the only such caller): it takes a weak reference of
+ * class %NET_WEAK_SOCK, also tracked on notrefcnt_tracker with
+ * CONFIG_NET_NS_REFCNT_TRACKER.  A counted reference, taken by the caller,
+ * is only tracked, on refcnt_tracker, with CONFIG_NET_NS_REFCNT_TRACKER.
+ *
+ * Context: Any context allowed by @gfp.
  */
 static inline void __netns_tracker_alloc(struct net *net,
 					 netns_tracker *tracker,
@@ -580,12 +669,34 @@ static inline void __netns_tracker_alloc(struct net *net,
 #endif
 }
 
+/**
+ * netns_tracker_alloc() - record a counted reference in its holder's tracker
+ * @net: the namespace
+ * @tracker: the holder's tracker
+ * @gfp: allocation flags for the ref_tracker entry
+ *
+ * Does nothing without CONFIG_NET_NS_REFCNT_TRACKER.
+ *
+ * Context: Any context allowed by @gfp.
+ */
 static inline void netns_tracker_alloc(struct net *net, netns_tracker *tracker,
 				       gfp_t gfp)
 {
 	__netns_tracker_alloc(net, tracker, true, gfp);
 }
 
+/**
+ * __netns_tracker_free() - forget the reference of a holder in its tracker
+ * @net: the namespace
+ * @tracker: the holder's tracker
+ * @refcounted: as passed to __netns_tracker_alloc()
+ *
+ * Without @refcounted, drops the weak reference of a kernel socket (from
+ * __sk_destruct() and sk_net_refcnt_upgrade()).  With it, only forgets
+ * the tracker entry: the caller drops the counted reference.
+ *
+ * Context: Any context.
+ */
 static inline void __netns_tracker_free(struct net *net,
 					netns_tracker *tracker,
 					bool refcounted)
@@ -599,6 +710,17 @@ static inline void __netns_tracker_free(struct net *net,
 #endif
 }
 
+/**
+ * get_net_track() - take a counted reference and record it in a tracker
+ * @net: the namespace
+ * @tracker: the holder's tracker
+ * @gfp: allocation flags for the ref_tracker entry
+ *
+ * get_net() and netns_tracker_alloc(); the rule of get_net() applies.
+ *
+ * Context: Any context allowed by @gfp.
+ * Return: @net.
+ */
 static inline struct net *get_net_track(struct net *net,
 					netns_tracker *tracker, gfp_t gfp)
 {
@@ -606,6 +728,13 @@ static inline struct net *get_net_track(struct net *net,
 	return net;
 }
 
+/**
+ * put_net_track() - drop a counted reference taken by get_net_track()
+ * @net: the namespace
+ * @tracker: the tracker the reference was recorded in
+ *
+ * Context: Any context.
+ */
 static inline void put_net_track(struct net *net, netns_tracker *tracker)
 {
 	__netns_tracker_free(net, tracker, true);
@@ -619,6 +748,16 @@ typedef struct {
 #endif
 } possible_net_t;
 
+/**
+ * write_pnet() - store a namespace pointer in a possible_net_t
+ * @pnet: where to store it
+ * @net: the namespace
+ *
+ * Publishes @net with rcu_assign_pointer(), for read_pnet_rcu() readers;
+ * takes no reference.  Does nothing without CONFIG_NET_NS.
+ *
+ * Context: Any context; the caller serialises the writers of @pnet.
+ */
 static inline void write_pnet(possible_net_t *pnet, struct net *net)
 {
 #ifdef CONFIG_NET_NS
@@ -626,6 +765,16 @@ static inline void write_pnet(possible_net_t *pnet, struct net *net)
 #endif
 }
 
+/**
+ * read_pnet() - read the namespace pointer stored in a possible_net_t
+ * @pnet: where it is stored
+ *
+ * For callers that exclude the writers of @pnet, typically by owning the
+ * object that contains it; lockless readers use read_pnet_rcu().
+ *
+ * Context: Any context.
+ * Return: the namespace; init_net without CONFIG_NET_NS.
+ */
 static inline struct net *read_pnet(const possible_net_t *pnet)
 {
 #ifdef CONFIG_NET_NS
@@ -635,6 +784,13 @@ static inline struct net *read_pnet(const possible_net_t *pnet)
 #endif
 }
 
+/**
+ * read_pnet_rcu() - read the namespace pointer stored in a possible_net_t
+ * @pnet: where it is stored
+ *
+ * Context: RCU read-side section.
+ * Return: the namespace; init_net without CONFIG_NET_NS.
+ */
 static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
 {
 #ifdef CONFIG_NET_NS
@@ -645,10 +801,8 @@ static inline struct net *read_pnet_rcu(const possible_net_t *pnet)
 }
 
 /*
- * Walkers of net_namespace_list; see the locking rules above.  for_each_net()
- * needs net_rwsem or pernet_ops_rwsem held for writing, for_each_net_rcu()
- * needs an RCU read-side section and maybe_get_net() on each entry it
- * keeps.  Lockdep kernels check the locks at every step of a walk.
+ * The walkers below get the list head from these at every step; in lockdep
+ * kernels they check the walker's lock rule (see "Locking" above).
  */
 #ifdef CONFIG_LOCKDEP
 struct list_head *net_list_walkable(void);
@@ -665,10 +819,36 @@ static inline struct list_head *net_list_walkable_rcu(void)
 }
 #endif
 
+/**
+ * for_each_net() - iterate over the live namespaces
+ * @VAR: &struct net pointer set to each namespace in turn
+ *
+ * Context: net_rwsem held, or pernet_ops_rwsem held for writing (see
+ * "Locking" above).
+ */
 #define for_each_net(VAR)				\
 	list_for_each_entry(VAR, net_list_walkable(), list)
+
+/**
+ * for_each_net_continue_reverse() - iterate backwards from a namespace
+ * @VAR: &struct net pointer on net_namespace_list, set to each namespace
+ *	before it in turn
+ *
+ * Context: as for_each_net().
+ */
 #define for_each_net_continue_reverse(VAR)		\
 	list_for_each_entry_continue_reverse(VAR, net_list_walkable(), list)
+
+/**
+ * for_each_net_rcu() - iterate over the live namespaces under RCU
+ * @VAR: &struct net pointer set to each namespace in turn
+ *
+ * A namespace met by the walk may be dying: one that is used past the
+ * read-side section must be referenced with maybe_get_net(), and skipped
+ * when that fails.
+ *
+ * Context: RCU read-side section (see "Locking" above).
+ */
 #define for_each_net_rcu(VAR)				\
 	list_for_each_entry_rcu(VAR, net_list_walkable_rcu(), list)
 
@@ -713,9 +893,8 @@ struct net *get_net_ns_by_id(const struct net *net, int id);
  *	with @id but no @size, @init may publish its own pointer with
  *	net_assign_generic()
  *
- * The methods run without exclusive locks: several namespaces may be set
- * up and torn down concurrently, so methods sharing state must lock it.
- * Only (un)registration runs them under pernet_ops_rwsem held for writing.
+ * The locks held while the methods run are listed under "Locking";
+ * methods that share state must lock it themselves.
  *
  * Teardown order for a batch, each stage walking the operations in
  * reverse registration order: pre_exit, RCU grace period, exit_rtnl and
@@ -776,24 +955,54 @@ static inline void unregister_net_sysctl_table(struct ctl_table_header *header)
 }
 #endif
 
+/**
+ * rt_genid_ipv4() - read the IPv4 route generation of a namespace
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: the generation; cached routes of an older one are stale.
+ */
 static inline int rt_genid_ipv4(const struct net *net)
 {
 	return atomic_read(&net->ipv4.rt_genid);
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
+/**
+ * rt_genid_ipv6() - read the IPv6 FIB serial number of a namespace
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: the serial number, which changes with every change of the
+ * IPv6 FIB.
+ */
 static inline int rt_genid_ipv6(const struct net *net)
 {
 	return atomic_read(&net->ipv6.fib6_sernum);
 }
 #endif
 
+/**
+ * rt_genid_bump_ipv4() - make the cached IPv4 routes of a namespace stale
+ * @net: the namespace
+ *
+ * Context: Any context.
+ */
 static inline void rt_genid_bump_ipv4(struct net *net)
 {
 	atomic_inc(&net->ipv4.rt_genid);
 }
 
 extern void (*__fib6_flush_trees)(struct net *net);
+
+/**
+ * rt_genid_bump_ipv6() - make the cached IPv6 routes of a namespace stale
+ * @net: the namespace
+ *
+ * Does nothing while IPv6 is not loaded.
+ *
+ * Context: Any context but hard IRQ; takes BH-safe FIB table locks.
+ */
 static inline void rt_genid_bump_ipv6(struct net *net)
 {
 	if (__fib6_flush_trees)
@@ -801,6 +1010,13 @@ static inline void rt_genid_bump_ipv6(struct net *net)
 }
 
 #if IS_ENABLED(CONFIG_IEEE802154_6LOWPAN)
+/**
+ * net_ieee802154_lowpan() - get the 6LoWPAN state of a namespace
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: the 6LoWPAN state embedded in @net.
+ */
 static inline struct netns_ieee802154_lowpan *
 net_ieee802154_lowpan(struct net *net)
 {
@@ -808,18 +1024,39 @@ net_ieee802154_lowpan(struct net *net)
 }
 #endif
 
-/* For callers who don't really care about whether it's IPv4 or IPv6 */
+/**
+ * rt_genid_bump_all() - make all cached routes of a namespace stale
+ * @net: the namespace
+ *
+ * For callers that do not care whether the routes are IPv4 or IPv6.
+ *
+ * Context: as rt_genid_bump_ipv6().
+ */
 static inline void rt_genid_bump_all(struct net *net)
 {
 	rt_genid_bump_ipv4(net);
 	rt_genid_bump_ipv6(net);
 }
 
+/**
+ * fnhe_genid() - read the nexthop exception generation of a namespace
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: the generation; IPv4 nexthop exceptions of an older one are
+ * stale.
+ */
 static inline int fnhe_genid(const struct net *net)
 {
 	return atomic_read(&net->fnhe_genid);
 }
 
+/**
+ * fnhe_genid_bump() - make the IPv4 nexthop exceptions of a namespace stale
+ * @net: the namespace
+ *
+ * Context: Any context.
+ */
 static inline void fnhe_genid_bump(struct net *net)
 {
 	atomic_inc(&net->fnhe_genid);

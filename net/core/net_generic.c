@@ -11,10 +11,8 @@
  * whether or not they store a pointer, by publishing an enlarged copy and
  * freeing the old array after a grace period.  So an id is covered by the
  * array of every namespace its operations are set up on, and net_generic()
- * needs no bound check.  Writers are serialised by pernet_ops_rwsem: a
- * namespace's array is only written while its setup runs (rwsem held for
- * reading, one thread per namespace) or by (un)registration (rwsem held
- * for writing, no setup or teardown in flight).
+ * needs no bound check.  Writers are serialised by pernet_ops_rwsem (see
+ * "Locking" in include/net/net_namespace.h).
  */
 
 #include <kunit/visibility.h>
@@ -181,7 +179,7 @@ int net_generic_get_id(void)
 EXPORT_SYMBOL_IF_KUNIT(net_generic_get_id);
 
 /**
- * net_generic_put_id() - return a slot number
+ * net_generic_put_id() - release a slot number
  * @id: slot number from net_generic_get_id()
  *
  * The caller must have cleared the slot in every namespace.

@@ -64,27 +64,25 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/netns.h>
 
-/* Live namespaces; see the locking rules in include/net/net_namespace.h. */
+/* Live namespaces; see "Locking" in include/net/net_namespace.h. */
 struct list_head net_namespace_list = LIST_HEAD_INIT(net_namespace_list);
 EXPORT_SYMBOL_GPL(net_namespace_list);
 
-/* Writers of net_namespace_list hold it for writing; nests inside RTNL. */
+/* Held for writing by the writers of net_namespace_list. */
 struct rw_semaphore net_rwsem = __RWSEM_INITIALIZER(net_rwsem);
 EXPORT_SYMBOL_GPL(net_rwsem);
 
 #ifdef CONFIG_LOCKDEP
 /**
- * net_list_walkable() - net_namespace_list, for a walker that may walk it
+ * net_list_walkable() - check a locked walk and get the namespace list
  *
  * for_each_net() gets the list head from here, in lockdep kernels, at
- * every step.  A walk is safe when no namespace can be linked into or
- * unlinked from the list meanwhile: under net_rwsem, held for reading or
- * writing, or under pernet_ops_rwsem held for writing, which excludes
- * both creation and teardown.  Anything else, RTNL alone included, warns
- * (once per boot: a walk checks every step).
+ * every step.  Warns, once per boot, unless the caller holds a lock that
+ * keeps namespaces from being linked into or unlinked from the list (see
+ * "Locking" in include/net/net_namespace.h): RTNL alone is not enough.
  *
  * Context: Any context.
- * Return: &net_namespace_list.
+ * Return: the head of net_namespace_list.
  */
 struct list_head *net_list_walkable(void)
 {
@@ -95,7 +93,7 @@ struct list_head *net_list_walkable(void)
 EXPORT_SYMBOL_GPL(net_list_walkable);
 
 /**
- * net_list_walkable_rcu() - net_namespace_list, for an RCU walker
+ * net_list_walkable_rcu() - check an RCU walk and get the namespace list
  *
  * for_each_net_rcu() gets the list head from here, in lockdep kernels, at
  * every step.  Entries are unlinked with list_del_rcu() and their memory
@@ -106,7 +104,7 @@ EXPORT_SYMBOL_GPL(net_list_walkable);
  * unconverted RCU lists elsewhere in the kernel give false reports.
  *
  * Context: Any context.
- * Return: &net_namespace_list.
+ * Return: the head of net_namespace_list.
  */
 struct list_head *net_list_walkable_rcu(void)
 {
@@ -119,6 +117,34 @@ EXPORT_SYMBOL_GPL(net_list_walkable_rcu);
 
 #ifdef CONFIG_KEYS
 static struct key_tag init_net_key_domain = { .usage = REFCOUNT_INIT(1) };
+
+/* Give @net its key domain: init_net's is static, any other is allocated. */
+static inline int net_key_domain_init(struct net *net)
+{
+	if (net == &init_net) {
+		net->key_domain = &init_net_key_domain;
+		return 0;
+	}
+	net->key_domain = kzalloc(sizeof(*net->key_domain), GFP_KERNEL);
+	if (!net->key_domain)
+		return -ENOMEM;
+	refcount_set(&net->key_domain->usage, 1);
+	return 0;
+}
+
+static inline void net_key_domain_remove(struct net *net)
+{
+	key_remove_domain(net->key_domain);
+}
+#else
+static inline int net_key_domain_init(struct net *net)
+{
+	return 0;
+}
+
+static inline void net_key_domain_remove(struct net *net)
+{
+}
 #endif
 
 struct net init_net;
@@ -187,7 +213,7 @@ void net_weak_underflow(struct net *net, enum net_weak_class class)
 EXPORT_SYMBOL(net_weak_underflow);
 
 /**
- * net_weak_hold_sk() - a kernel socket starts pointing at a namespace
+ * net_weak_hold_sk() - take the weak reference of a kernel socket
  * @tracker: &sk->ns_tracker of the socket
  * @net: the namespace
  * @gfp: allocation flags for the ref_tracker entry
@@ -213,7 +239,7 @@ void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp)
 EXPORT_SYMBOL(net_weak_hold_sk);
 
 /**
- * net_weak_release_sk() - a kernel socket stops pointing at a namespace
+ * net_weak_release_sk() - drop the weak reference of a kernel socket
  * @tracker: &sk->ns_tracker of the socket
  * @net: the namespace
  *
@@ -388,21 +414,15 @@ static struct net *net_alloc(void)
 	if (netns_nsids_init(fresh))
 		goto free_net;
 
-#ifdef CONFIG_KEYS
-	fresh->key_domain = kzalloc(sizeof(*fresh->key_domain), GFP_KERNEL);
-	if (!fresh->key_domain)
+	if (net_key_domain_init(fresh))
 		goto free_key;
-	refcount_set(&fresh->key_domain->usage, 1);
-#endif
 
 	rcu_assign_pointer(fresh->gen, ng);
 	net_all_add(fresh);
 	return fresh;
 
-#ifdef CONFIG_KEYS
 free_key:
 	netns_nsids_free_key(fresh);
-#endif
 free_net:
 	kmem_cache_free(net_cachep, fresh);
 free_ng:
@@ -470,7 +490,7 @@ void net_drop_ns(void *p)
 EXPORT_SYMBOL_IF_KUNIT(net_passive_dec);
 
 /**
- * copy_net_ns() - the network namespace for a new task or unshare()
+ * copy_net_ns() - get the network namespace for a new task or unshare()
  * @flags: clone flags; a new namespace is created if CLONE_NEWNET is set
  * @user_ns: owner of the new namespace
  * @old_net: the current namespace
@@ -514,9 +534,7 @@ struct net *copy_net_ns(unsigned long flags,
 	if (!err)
 		return fresh;
 
-#ifdef CONFIG_KEYS
-	key_remove_domain(fresh->key_domain);
-#endif
+	net_key_domain_remove(fresh);
 	put_user_ns(user_ns);
 	net_passive_dec(fresh);
 	dec_ucount(uc, UCOUNT_NET_NAMESPACES);
@@ -525,13 +543,14 @@ struct net *copy_net_ns(unsigned long flags,
 EXPORT_SYMBOL_IF_KUNIT(copy_net_ns);
 
 /**
- * net_ns_get_ownership() - sysfs ownership for objects of a namespace
+ * net_ns_get_ownership() - get the sysfs ownership for objects of a namespace
  * @net: the namespace, or NULL for the initial one
  * @uid: set to the kuid of root in the owning user namespace, if mapped
  * @gid: set to the kgid of root in the owning user namespace, if mapped
  *
+ * What @uid and @gid point to is left alone when root is not mapped.
+ *
  * Context: Any context.
- * Return: nothing; *@uid and *@gid are left alone when root is unmapped.
  */
 void net_ns_get_ownership(const struct net *net, kuid_t *uid, kgid_t *gid)
 {
@@ -609,7 +628,7 @@ static void netns_cleanup_close_step(u64 now)
 }
 
 /**
- * netns_cleanup_step() - the cleanup worker enters a new step
+ * netns_cleanup_step() - record that the cleanup worker enters a new step
  * @stage: the stage of the step
  * @fn: the pernet method it runs, or NULL
  *
@@ -671,7 +690,7 @@ static void netns_cleanup_end(void)
 }
 
 /**
- * netns_cleanup_snapshot() - what the cleanup worker is doing now
+ * netns_cleanup_snapshot() - take a snapshot of what the cleanup worker does
  * @snap: filled in, consistently
  *
  * Context: Any context.
@@ -780,9 +799,7 @@ static void net_cleanup_batch(struct work_struct *work)
 	list_for_each_entry_safe(net, next, &batch, exit_list) {
 		list_del_init(&net->exit_list);
 		dec_ucount(net->ucounts, UCOUNT_NET_NAMESPACES);
-#ifdef CONFIG_KEYS
-		key_remove_domain(net->key_domain);
-#endif
+		net_key_domain_remove(net);
 		put_user_ns(net->user_ns);
 		/* Every holder of a weak reference must be gone by now. */
 		if (!net_weak_check(net, "after teardown"))
@@ -803,7 +820,6 @@ static DECLARE_WORK(net_cleanup_work, net_cleanup_batch);
  * in use by a batch that had already started.
  *
  * Context: Process context, may sleep; not from pernet methods.
- * Return: nothing.
  */
 void net_ns_barrier(void)
 {
@@ -816,8 +832,9 @@ EXPORT_SYMBOL(net_ns_barrier);
  * __put_net() - queue a namespace whose last reference is gone
  * @net: the namespace
  *
+ * The teardown runs later from a workqueue.
+ *
  * Context: Any context.
- * Return: nothing; the teardown runs later from a workqueue.
  */
 void __put_net(struct net *net)
 {
@@ -848,7 +865,7 @@ struct ns_common *get_net_ns(struct ns_common *ns)
 EXPORT_SYMBOL_GPL(get_net_ns);
 
 /**
- * get_net_ns_by_fd() - the network namespace behind an nsfs file
+ * get_net_ns_by_fd() - get the network namespace behind an nsfs file
  * @fd: file descriptor of /proc/<pid>/ns/net or a bind mount of it
  *
  * Context: Process context.
@@ -897,7 +914,7 @@ static struct net *task_net_get(struct task_struct *task)
 }
 
 /**
- * get_net_ns_by_pid() - the network namespace of a task
+ * get_net_ns_by_pid() - get the network namespace of a task
  * @pid: the task, in the caller's pid namespace
  *
  * Context: Process context.
@@ -1011,9 +1028,8 @@ void __init net_ns_init(void)
 		panic("netns: cannot allocate init_net generic pointers\n");
 	rcu_assign_pointer(init_net.gen, ng);
 
-#ifdef CONFIG_KEYS
-	init_net.key_domain = &init_net_key_domain;
-#endif
+	/* init_net's key domain is static: this cannot fail. */
+	net_key_domain_init(&init_net);
 	net_preinit(&init_net, &init_user_ns);
 	net_all_add(&init_net);
 	if (netns_nsids_init(&init_net))

@@ -1465,7 +1465,7 @@ static unsigned int nt_weak_reports(struct kunit *test, u64 cookie, int sk,
 	return nt_log_count(test, cookie, what);
 }
 
-/* make check fails on any weak reference report but those announced so. */
+/* A weak reference report not announced so is a failure for the runner. */
 static void nt_expect_weak_report(struct kunit *test, struct net *net)
 {
 	kunit_info(test, "expect one weak reference report for cookie %llu\n",
@@ -2059,7 +2059,7 @@ static void nt_fault_inject_register(struct kunit *test)
 	/*
 	 * At boot failslab spares GFP_KERNEL allocations, and only debugfs
 	 * can change that.  A skipped case stays skipped when the suite is
-	 * re-run from debugfs, so return instead: make check re-runs the
+	 * re-run from debugfs, so return instead: the runner re-runs the
 	 * suite with failslab/ignore-gfp-wait=N and checks that the lines
 	 * "failing steps" below were printed.
 	 */
@@ -2733,7 +2733,7 @@ static struct kunit_suite netns_core_test_suite = {
 /* ---- stress: registration racing namespace churn ------------------------ */
 
 /*
- * One round at boot.  make check re-runs the suite from debugfs with a
+ * One round at boot.  The runner re-runs the suite from debugfs with a
  * longer duration while userspace churns namespaces, assigns nsids and
  * setns()es into dying namespaces (netns_stress selftest).
  */

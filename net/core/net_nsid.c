@@ -14,11 +14,10 @@
  * on its named_by list; no other namespace is looked at.
  *
  * Writers: a link is created under owner->nsids.lock and the peer's
- * name_lock (nested in that order).  Links are removed only by
- * netns_nsids_retire(), for namespaces that are closed first so that no
- * link can be added to them any more; retirements are serialised by
- * nsid_retire_mutex, so each link has exactly one remover.  Links are freed
- * after a grace period.
+ * name_lock (see "Locking" in include/net/net_namespace.h).  Links are
+ * removed only by netns_nsids_retire(), for namespaces that are closed
+ * first so that no link can be added to them any more, and under
+ * nsid_retire_mutex.  Links are freed after a grace period.
  */
 
 #include <kunit/visibility.h>
@@ -93,7 +92,7 @@ void netns_nsids_free_key(struct net *net)
 }
 
 /**
- * netns_nsids_count() - how many nsids a namespace gives and is given
+ * netns_nsids_count() - count the nsids a namespace gives and is given
  * @net: the namespace; valid memory
  * @ids: set to the number of ids @net gives to its peers
  * @named: set to the number of ids other namespaces (or @net) give it
@@ -296,8 +295,8 @@ static void nsid_purge(struct net *net)
  * Called by a teardown batch and by a failed setup, before any exit
  * method of the namespaces runs: their rtnetlink sockets still exist.
  *
- * Context: Process context, may sleep; pernet_ops_rwsem held (the nsid
- * retire mutex nests inside it).
+ * Context: Process context, may sleep; pernet_ops_rwsem held.  Takes the
+ * nsid retire mutex.
  */
 void netns_nsids_retire(struct list_head *net_exit_list)
 {
@@ -315,7 +314,7 @@ void netns_nsids_retire(struct list_head *net_exit_list)
 }
 
 /**
- * peernet2id_alloc() - the id of @peer in @net, assigning one if needed
+ * peernet2id_alloc() - get the id of @peer in @net, assigning one if needed
  * @net: the namespace whose table is used
  * @peer: the namespace to name
  * @gfp: allocation flags for the new id and its notification
@@ -359,7 +358,7 @@ static int __peernet2id(const struct net *net, struct net *peer)
 }
 
 /**
- * peernet2id() - the id @net gives to @peer, if any
+ * peernet2id() - look up the id @net gives to @peer
  * @net: the namespace whose table is used
  * @peer: the namespace looked up
  *
@@ -378,7 +377,7 @@ int peernet2id(const struct net *net, struct net *peer)
 EXPORT_SYMBOL(peernet2id);
 
 /**
- * peernet_has_id() - whether @net has an id for @peer
+ * peernet_has_id() - test whether @net has an id for @peer
  * @net: the namespace whose table is used
  * @peer: the namespace looked up
  *
@@ -392,7 +391,7 @@ bool peernet_has_id(const struct net *net, struct net *peer)
 EXPORT_SYMBOL_IF_KUNIT(peernet_has_id);
 
 /**
- * get_net_ns_by_id() - the namespace @net calls @id
+ * get_net_ns_by_id() - get the namespace @net calls @id
  * @net: the namespace whose table is used
  * @id: the nsid
  *

@@ -24,7 +24,7 @@
 
 #include "netns_core.h"
 
-/* See the locking rules in include/net/net_namespace.h. */
+/* See "Locking" in include/net/net_namespace.h. */
 struct rw_semaphore pernet_ops_rwsem = __RWSEM_INITIALIZER(pernet_ops_rwsem);
 EXPORT_SYMBOL_GPL(pernet_ops_rwsem);
 
@@ -49,17 +49,22 @@ span_at(const struct pernet_span *span, const struct list_head *pos)
 	return list_entry(pos, struct pernet_operations, list);
 }
 
-/* Newest operations of @span first. */
-static const struct pernet_operations *span_first(const struct pernet_span *span)
+/*
+ * Step *@pos through @span, newest operations first: the first step, from
+ * a NULL *@pos, lands on @span->top.  Returns the operations at the new
+ * position, or NULL once past the end of @span.
+ */
+static const struct pernet_operations *
+span_step(const struct pernet_span *span, const struct list_head **pos)
 {
-	return span_at(span, span->top);
+	*pos = *pos ? (*pos)->prev : span->top;
+	return span_at(span, *pos);
 }
 
-static const struct pernet_operations *
-span_next(const struct pernet_span *span, const struct pernet_operations *ops)
-{
-	return span_at(span, ops->list.prev);
-}
+/* Visit the operations of @span, newest first. */
+#define pernet_span_for_each(ops, span)					\
+	for (const struct list_head *__span_pos = NULL;			\
+	     ((ops) = span_step(span, &__span_pos));)
 
 static int pernet_init_one(const struct pernet_operations *ops,
 			   struct net *net)
@@ -111,7 +116,7 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 	rtnl_lock();
 	list_for_each_entry(net, nets, exit_list) {
 		__rtnl_net_lock(net);
-		for (ops = span_first(span); ops; ops = span_next(span, ops))
+		pernet_span_for_each(ops, span)
 			if (ops->exit_rtnl) {
 				netns_cleanup_step(NETNS_STAGE_EXIT_RTNL,
 						   ops->exit_rtnl);
@@ -119,7 +124,7 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 			}
 		__rtnl_net_unlock(net);
 	}
-	for (ops = span_first(span); ops; ops = span_next(span, ops))
+	pernet_span_for_each(ops, span)
 		if (ops->exit_batch_rtnl) {
 			netns_cleanup_step(NETNS_STAGE_EXIT_RTNL,
 					   ops->exit_batch_rtnl);
@@ -147,7 +152,7 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 
 	lockdep_assert_held(&pernet_ops_rwsem);
 
-	for (ops = span_first(span); ops; ops = span_next(span, ops)) {
+	pernet_span_for_each(ops, span) {
 		if (ops->exit_rtnl || ops->exit_batch_rtnl)
 			need_rtnl = true;
 		if (!ops->pre_exit)
@@ -171,7 +176,7 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 	if (need_rtnl)
 		pernet_stage_rtnl(span, nets);
 
-	for (ops = span_first(span); ops; ops = span_next(span, ops)) {
+	pernet_span_for_each(ops, span) {
 		if (ops->exit) {
 			netns_cleanup_step(NETNS_STAGE_EXIT, ops->exit);
 			list_for_each_entry(net, nets, exit_list) {
@@ -186,7 +191,7 @@ static void pernet_undo(const struct pernet_span *span, struct list_head *nets,
 		}
 	}
 
-	for (ops = span_first(span); ops; ops = span_next(span, ops)) {
+	pernet_span_for_each(ops, span) {
 		if (!ops->id)
 			continue;
 		list_for_each_entry(net, nets, exit_list) {
@@ -434,7 +439,6 @@ EXPORT_SYMBOL_GPL(register_pernet_subsys);
  * @ops from the registry.
  *
  * Context: Process context; takes pernet_ops_rwsem for writing.
- * Return: nothing; teardown cannot fail.
  */
 void unregister_pernet_subsys(struct pernet_operations *ops)
 {
@@ -471,8 +475,10 @@ EXPORT_SYMBOL_GPL(register_pernet_device);
  * unregister_pernet_device() - unregister network namespace device methods
  * @ops: methods passed to register_pernet_device()
  *
+ * Runs the teardown stages of @ops on every existing namespace and removes
+ * @ops from the registry.
+ *
  * Context: Process context; takes pernet_ops_rwsem for writing.
- * Return: nothing; teardown cannot fail.
  */
 void unregister_pernet_device(struct pernet_operations *ops)
 {

@@ -27,12 +27,14 @@
 #include <net/net_debug.h>
 #include <net/net_namespace.h>
 
-/**
- * struct net_generic - the per-namespace pointer array
- * @s: header overlaying the first slots, which are never handed out
- * @s.len: number of slots, header slots included
- * @s.rcu: frees a replaced array after a grace period
- * @ptr: the slots, indexed by pernet_operations id
+/*
+ * struct net_generic - the per-namespace pointer array, private to the core
+ * (not kernel-doc: rendered, its name would clash with net_generic()'s)
+ *
+ * s: header overlaying the first slots, which are never handed out
+ * s.len: number of slots, header slots included
+ * s.rcu: frees a replaced array after a grace period
+ * ptr: the slots, indexed by pernet_operations id
  */
 struct net_generic {
 	union {
@@ -46,7 +48,7 @@ struct net_generic {
 };
 
 /**
- * net_generic() - the generic pointer of a namespace
+ * net_generic() - look up the generic pointer of a namespace
  * @net: the namespace
  * @id: slot number from pernet_operations->id
  *
