@@ -33,7 +33,7 @@ GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
 	compat kunitmod modules-compat modules-kunitmod bench bench-kernels \
-	profile lint clean distclean
+	profile upstream-selftests upstream-bin lint clean distclean
 
 all: check
 
@@ -113,6 +113,45 @@ profile: bench-kernels guest-bin
 		tr -d '\r' < $(PROFILE_DIR)/log-$$k/results.log > $(PROFILE_DIR)/$$k.txt; \
 		echo "make: $(PROFILE_DIR)/$$k.txt"; \
 	done
+
+# make upstream-selftests: the upstream selftests of the subsystems whose
+# files our series patches, on both bench kernels (same config), one boot
+# each (guest/upstream.sh): rtnetlink.sh subtest by subtest,
+# uevent_filtering, /proc/sys listed in readdir order (initial and fresh
+# namespace, and device names that test the name comparison), and the
+# link/netconf/nsid messages and uevents heard over a namespace's life.
+# Results in build/upstream/{stock,ours}.txt, their full text in
+# {stock,ours}.dump; the table, test by test, in build/upstream/compare.md.
+# Fails when a test's result differs, or a test ran on one side only.
+# Many subtests fail or skip on both kernels (minimal config and
+# userspace): only the difference counts.
+UPSTREAM_TIMEOUT ?= 1800
+UPSTREAM_DIR     := $(BUILD)/upstream
+UPSTREAM_INITRD  := $(BUILD)/initramfs-upstream.cpio.gz
+
+upstream-bin: src
+	@mkdir -p $(GUEST_BIN)/upstream
+	@gcc -O2 -static -o $(GUEST_BIN)/upstream/uevent_filtering \
+		$(TREE)/tools/testing/selftests/uevent/uevent_filtering.c
+
+upstream-selftests: bench-kernels guest-bin upstream-bin
+	@UPSTREAM=1 bash scripts/mkinitramfs.sh $(UPSTREAM_INITRD)
+	@rm -rf $(UPSTREAM_DIR)
+	@mkdir -p $(UPSTREAM_DIR)
+	@for k in stock ours; do \
+		echo "make: upstream selftests on $$k (up to $(UPSTREAM_TIMEOUT) s)"; \
+		QEMU_MEM=$(BENCH_MEM) bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
+			$(UPSTREAM_INITRD) upstream $(UPSTREAM_DIR)/log-$$k $(UPSTREAM_TIMEOUT); \
+		rc=$$?; \
+		[ $$rc -eq 0 ] || echo "make: the $$k guest ended with status $$rc, see $(UPSTREAM_DIR)/log-$$k"; \
+		bash scripts/compare-upstream.sh --collect $(UPSTREAM_DIR)/log-$$k $$rc \
+			$(UPSTREAM_DIR)/$$k.txt $(UPSTREAM_DIR)/$$k.dump || exit 1; \
+	done
+	@bash scripts/compare-upstream.sh $(UPSTREAM_DIR)/stock.txt $(UPSTREAM_DIR)/ours.txt | \
+		tee $(UPSTREAM_DIR)/compare.md; \
+	rc=$${PIPESTATUS[0]}; \
+	echo "make: table in $(UPSTREAM_DIR)/compare.md, results in $(UPSTREAM_DIR)/{stock,ours}.txt"; \
+	exit $$rc
 
 # Kernels built with modules, not booted: modules-<name> configures
 # build/out-<name> from run.config and configs/<name>.config, builds it and

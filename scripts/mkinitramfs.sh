@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# [PROFILE=1] mkinitramfs.sh OUT.cpio.gz
+# [PROFILE=1] [UPSTREAM=1] mkinitramfs.sh OUT.cpio.gz
 #
 # The guest's whole userspace: busybox-static, the host's iproute2 `ip` and
 # bash with the shared libraries they need, our static test programs and
 # guest scripts, and the upstream selftests `make check` runs.
+# PROFILE=1 adds perf (make profile); UPSTREAM=1 adds what make
+# upstream-selftests runs (guest/upstream.sh): rtnetlink.sh and the
+# helpers it sources, iproute2's tc and bridge, uevent_filtering.
 #
 # iproute2 lives at /usr/sbin/ip, ahead of busybox's directories in PATH.
 # The same goes for coreutils' test and [.
@@ -17,7 +20,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 tree=$top/build/linux
 bin=$top/build/guest-bin
-stage=$top/build/initramfs
+# One staging directory per image (build/initramfs for the default one),
+# so that two images can be made at the same time.
+stage=$top/build/$(basename "$out" .cpio.gz)
 
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,root,etc}
@@ -51,6 +56,12 @@ copy_with_libs "/usr/bin/[" "usr/bin/["
 if [ -n "${PROFILE:-}" ]; then
 	copy_with_libs "$(command -v perf)" usr/bin/perf
 fi
+# make upstream-selftests: rtnetlink.sh needs tc (it skips everything
+# without it) and bridge next to ip. They shadow busybox's tc.
+if [ -n "${UPSTREAM:-}" ]; then
+	copy_with_libs "$(command -v tc)" usr/sbin/tc
+	copy_with_libs "$(command -v bridge)" usr/sbin/bridge
+fi
 
 echo 'root:x:0:0:root:/root:/bin/bash' > "$stage/etc/passwd"
 echo 'root:x:0:' > "$stage/etc/group"
@@ -68,6 +79,13 @@ install -m 0755 "$up/netns-name.sh" "$up/netns-sysctl.sh" "$up/lib.sh" \
 	"$stage/netns-core/upstream/"
 if [ -x "$bin/upstream/so_netns_cookie" ]; then
 	install -m 0755 "$bin/upstream/so_netns_cookie" "$stage/netns-core/upstream/"
+fi
+# make upstream-selftests: rtnetlink.sh sources lib.sh from its directory.
+if [ -n "${UPSTREAM:-}" ]; then
+	mkdir -p "$stage/netns-core/upstream/net" "$stage/netns-core/upstream/uevent"
+	install -m 0755 "$up/rtnetlink.sh" "$up/lib.sh" "$up/net_helper.sh" \
+		"$stage/netns-core/upstream/net/"
+	install -m 0755 "$bin/upstream/uevent_filtering" "$stage/netns-core/upstream/uevent/"
 fi
 
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |

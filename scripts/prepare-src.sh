@@ -65,21 +65,42 @@ restore() {
 series=$top/patches/series
 phash=$( (cat "$series" 2>/dev/null; for p in $(grep -v '^#' "$series" 2>/dev/null); do cat "$top/patches/$p"; done) | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$tree/.netns-core-patches" 2>/dev/null)" != "$phash" ]; then
-	# Undo the previous series by restoring every file it touched.
-	if [ -f "$tree/.netns-core-patched-files" ]; then
-		while read -r f; do restore "$f"; done < "$tree/.netns-core-patched-files"
-	fi
-	: > "$tree/.netns-core-patched-files"
+	# Apply the whole series to pristine copies in a staging directory,
+	# then copy into the tree only the files whose content changed: a new
+	# patch, or a reworded commit message, does not touch the headers the
+	# other patches change, so Kbuild rebuilds only what it must.
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"' EXIT
+	mkdir -p "$stage/tree"
+	: > "$stage/files"
 	for p in $(grep -v '^#' "$series" 2>/dev/null); do
 		echo "prepare-src: applying patches/$p"
-		files=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/patches/$p")
-		for f in $files; do
-			# Detach from the pristine inode before patch edits the file.
-			[ -e "$tree/$f" ] && restore "$f"
-			echo "$f" >> "$tree/.netns-core-patched-files"
+		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/patches/$p"); do
+			grep -qxF "$f" "$stage/files" && continue
+			echo "$f" >> "$stage/files"
+			mkdir -p "$stage/tree/$(dirname "$f")"
+			if [ -e "$pristine/$f" ]; then
+				cp "$pristine/$f" "$stage/tree/$f"
+			fi
 		done
-		patch -d "$tree" -p1 -s --no-backup-if-mismatch -r - < "$top/patches/$p"
+		patch -d "$stage/tree" -p1 -s --no-backup-if-mismatch -r - < "$top/patches/$p"
 	done
+	# Files only the previous series touched are pristine again.
+	if [ -f "$tree/.netns-core-patched-files" ]; then
+		while read -r f; do
+			grep -qxF "$f" "$stage/files" || restore "$f"
+		done < "$tree/.netns-core-patched-files"
+	fi
+	while read -r f; do
+		if [ ! -e "$stage/tree/$f" ]; then
+			rm -f "$tree/$f"
+		elif ! cmp -s "$stage/tree/$f" "$tree/$f"; then
+			echo "prepare-src: patched $f"
+			# --remove-destination: detach from the pristine inode.
+			cp --remove-destination "$stage/tree/$f" "$tree/$f"
+		fi
+	done < "$stage/files"
+	cp "$stage/files" "$tree/.netns-core-patched-files"
 	echo "$phash" > "$tree/.netns-core-patches"
 fi
 

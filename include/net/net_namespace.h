@@ -185,7 +185,8 @@ struct netns_weak {
  * enum net_state - where a namespace is in its life
  * @NET_STATE_ALIVE: being set up, or set up and counted
  * @NET_STATE_QUEUED: last counted reference gone, waiting for the worker
- * @NET_STATE_EXITING: in a teardown batch now
+ * @NET_STATE_EXITING: in a teardown batch now; no peer holds an nsid for
+ *	it any more
  * @NET_STATE_EXITED: exit methods done; memory held by passive references
  * @NET_STATE_QUARANTINED: weak references outlived the teardown; the
  *	memory of struct net is never returned
@@ -637,6 +638,31 @@ static inline int net_weak_count(const struct net *net,
 static inline bool net_initialized(const struct net *net)
 {
 	return READ_ONCE(net->list.next);
+}
+
+/**
+ * net_broadcast_unreachable() - test whether no socket can receive a
+ *	broadcast sent in a namespace
+ * @net: the namespace
+ *
+ * Every user socket holds a counted reference to its namespace, and a
+ * socket elsewhere receives a namespace's broadcasts only through an
+ * nsid it holds for it (%NETLINK_LISTEN_ALL_NSID). So while @net is being
+ * set up (no task is inside it, and no peer can name it yet), and from
+ * the point of its teardown where the nsids naming it are gone, a netlink
+ * broadcast sent in @net reaches no socket. Kernel sockets do not join
+ * multicast groups.
+ *
+ * Notifiers may skip building a message no one can receive; they must not
+ * skip any other work.
+ *
+ * Context: Any context.
+ * Return: true if a broadcast sent in @net now reaches no socket.
+ */
+static inline bool net_broadcast_unreachable(const struct net *net)
+{
+	return !net_initialized(net) ||
+	       READ_ONCE(net->state) >= NET_STATE_EXITING;
 }
 
 /**

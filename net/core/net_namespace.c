@@ -344,7 +344,7 @@ static __net_init void net_preinit(struct net *net, struct user_namespace *user_
 	ref_tracker_dir_init(&net->refcnt_tracker, 128, "net refcnt");
 	ref_tracker_dir_init(&net->notrefcnt_tracker, 128, "net notrefcnt");
 
-	get_random_bytes(&net->hash_mix, sizeof(net->hash_mix));
+	net->hash_mix = get_random_u32();
 	net->dev_base_seq = 1;
 	net->user_ns = user_ns;
 	net->owner_inum = user_ns->ns.inum;
@@ -771,7 +771,6 @@ static void net_cleanup_batch(struct work_struct *work)
 	/* Hide the batch from lookups walking net_namespace_list. */
 	down_write(&net_rwsem);
 	llist_for_each_entry(net, queued, cleanup_list) {
-		net_set_state(net, NET_STATE_EXITING);
 		list_del_rcu(&net->list);
 		list_add_tail(&net->exit_list, &batch);
 		size++;
@@ -782,6 +781,13 @@ static void net_cleanup_batch(struct work_struct *work)
 
 	/* Only the ids naming, or kept by, these namespaces are visited. */
 	netns_nsids_retire(&batch);
+
+	/*
+	 * No peer names them any more, and no user socket is left inside
+	 * them: from here net_broadcast_unreachable() is true for them.
+	 */
+	list_for_each_entry(net, &batch, exit_list)
+		net_set_state(net, NET_STATE_EXITING);
 
 	pernet_run_exit(&batch);
 

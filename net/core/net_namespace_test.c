@@ -2620,6 +2620,98 @@ static struct pernet_operations nt_block_ops = {
 	.exit = nt_block_exit,
 };
 
+/*
+ * What net_broadcast_unreachable() answers in the init and exit methods
+ * of a probe: true while a namespace is set up and torn down, false for
+ * live namespaces the registration replays or unregistration undoes.
+ */
+static struct {
+	struct net *watched;		/* torn down while the case waits */
+	atomic_t setup_calls, setup_unreachable;
+	atomic_t live_calls, live_unreachable;
+	int exit_unreachable;		/* -1 until @watched exits */
+	int exit_nsid;			/* init_net's nsid for it, then */
+} nt_bc;
+
+static void nt_bc_probe(struct net *net, bool setup)
+{
+	bool unreachable = net_broadcast_unreachable(net);
+
+	if (setup) {
+		atomic_inc(&nt_bc.setup_calls);
+		if (unreachable)
+			atomic_inc(&nt_bc.setup_unreachable);
+	} else {
+		atomic_inc(&nt_bc.live_calls);
+		if (unreachable)
+			atomic_inc(&nt_bc.live_unreachable);
+	}
+}
+
+static int __net_init nt_bc_init(struct net *net)
+{
+	nt_bc_probe(net, !net_initialized(net));
+	return 0;
+}
+
+static void __net_exit nt_bc_exit(struct net *net)
+{
+	if (net == READ_ONCE(nt_bc.watched)) {
+		WRITE_ONCE(nt_bc.exit_nsid, peernet_has_id(&init_net, net));
+		WRITE_ONCE(nt_bc.exit_unreachable,
+			   net_broadcast_unreachable(net));
+	} else if (READ_ONCE(net->state) == NET_STATE_ALIVE) {
+		nt_bc_probe(net, false);
+	}
+}
+
+static struct pernet_operations nt_bc_ops = {
+	.init = nt_bc_init,
+	.exit = nt_bc_exit,
+};
+
+static void netns_test_broadcast_unreachable(struct kunit *test)
+{
+	struct net *net, *other;
+	int id;
+
+	memset(&nt_bc, 0, sizeof(nt_bc));
+	nt_bc.exit_unreachable = -1;
+	nt_bc.exit_nsid = -1;
+
+	/* The replay runs on live namespaces (init_net at least). */
+	KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_bc_ops), 0);
+	KUNIT_EXPECT_GE(test, atomic_read(&nt_bc.live_calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nt_bc.live_unreachable), 0);
+	KUNIT_EXPECT_FALSE(test, net_broadcast_unreachable(&init_net));
+
+	net = nt_net_new(test);
+	other = nt_net_new(test);
+	KUNIT_EXPECT_GE(test, atomic_read(&nt_bc.setup_calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nt_bc.setup_unreachable),
+			atomic_read(&nt_bc.setup_calls));
+	KUNIT_EXPECT_FALSE(test, net_broadcast_unreachable(net));
+
+	/* A peer names it: still reachable, until the teardown. */
+	id = peernet2id_alloc(&init_net, net, GFP_KERNEL);
+	KUNIT_EXPECT_GE(test, id, 0);
+	KUNIT_EXPECT_TRUE(test, peernet_has_id(&init_net, net));
+	KUNIT_EXPECT_FALSE(test, net_broadcast_unreachable(net));
+
+	WRITE_ONCE(nt_bc.watched, net);
+	nt_net_kill(test, net);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nt_bc.exit_unreachable), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nt_bc.exit_nsid), 0);
+	WRITE_ONCE(nt_bc.watched, NULL);
+
+	/* Unregistration undoes the live ones, @other among them. */
+	atomic_set(&nt_bc.live_calls, 0);
+	unregister_pernet_subsys(&nt_bc_ops);
+	KUNIT_EXPECT_GE(test, atomic_read(&nt_bc.live_calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nt_bc.live_unreachable), 0);
+	KUNIT_EXPECT_FALSE(test, net_broadcast_unreachable(other));
+}
+
 static void netns_test_cleanup_watchdog(struct kunit *test)
 {
 	unsigned int saved = READ_ONCE(netns_cleanup_watchdog_secs);
@@ -2721,6 +2813,7 @@ static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_fault_inject_register),
 	KUNIT_CASE(netns_test_generic_unpublished),
 	KUNIT_CASE(netns_test_nsid_create_failure),
+	KUNIT_CASE(netns_test_broadcast_unreachable),
 	{}
 };
 

@@ -420,8 +420,50 @@ int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
 	return nsc_nl_talk_opts(nl, req, cb, arg, NULL);
 }
 
-int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
-		    void *arg)
+/* msg (with iov) for len bytes at buf and clen of control data at cbuf. */
+static void nsc_msghdr_init(struct msghdr *msg, struct iovec *iov, void *buf,
+			    size_t len, void *cbuf, size_t clen)
+{
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	memset(msg, 0, sizeof(*msg));
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+	msg->msg_control = cbuf;
+	msg->msg_controllen = clen;
+}
+
+/*
+ * recvmsg() one datagram without waiting; *nsid gets the nsid of its
+ * NETLINK_LISTEN_ALL_NSID control message, NSC_NO_NSID if there is none.
+ */
+static ssize_t nsc_recv_nsid(int fd, void *buf, size_t len, int *nsid)
+{
+	/* Only the nsid is asked for; room for more, MSG_CTRUNC if not. */
+	char cbuf[CMSG_SPACE(sizeof(int)) * 4] = {};
+	struct cmsghdr *cmsg;
+	struct msghdr msg;
+	struct iovec iov;
+	ssize_t n;
+
+	nsc_msghdr_init(&msg, &iov, buf, len, cbuf, sizeof(cbuf));
+	*nsid = NSC_NO_NSID;
+	do {
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		return -EMSGSIZE;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+		if (cmsg->cmsg_level == SOL_NETLINK &&
+		    cmsg->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(int)))
+			memcpy(nsid, CMSG_DATA(cmsg), sizeof(int));
+	return n;
+}
+
+int nsc_nl_wait_dgram(int fd, int timeout_ms, nsc_dgram_cb cb, void *arg)
 {
 	uint64_t end = nsc_now_ms() + timeout_ms;
 	int ret = 0;
@@ -432,11 +474,10 @@ int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
 		return -ENOMEM;
 
 	for (;;) {
-		struct pollfd pfd = { .fd = nl->fd, .events = POLLIN };
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t now = nsc_now_ms();
-		struct nlmsghdr *h;
 		ssize_t n;
-		int len;
+		int nsid;
 
 		if (now >= end)
 			break;
@@ -449,22 +490,70 @@ int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
 		}
 		if (n == 0)
 			break;
-		n = nsc_nl_recv(nl, buf, NSC_RECV_BUF);
+		n = nsc_recv_nsid(fd, buf, NSC_RECV_BUF, &nsid);
+		if (n == -EAGAIN)
+			continue;
 		if (n < 0) {
 			ret = n;
 			break;
 		}
-		len = n;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			ret = match(h, arg);
-			if (ret)
-				goto out;
-		}
+		ret = cb(buf, n, nsid, arg);
+		if (ret)
+			break;
 	}
-out:
 	free(buf);
 	return ret;
+}
+
+struct nsc_notify_walk {
+	nsc_notify_cb cb;
+	void *arg;
+};
+
+/* An nsc_dgram_cb: each netlink message of the datagram to w->cb. */
+static int nsc_notify_walk_cb(const void *buf, size_t len, int nsid,
+			      void *arg)
+{
+	const struct nsc_notify_walk *w = arg;
+	const struct nlmsghdr *h;
+	int left = len, ret;
+
+	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		ret = w->cb(h, nsid, w->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int nsc_nl_wait_notify(struct nsc_nl *nl, int timeout_ms, nsc_notify_cb cb,
+		       void *arg)
+{
+	struct nsc_notify_walk w = { .cb = cb, .arg = arg };
+
+	return nsc_nl_wait_dgram(nl->fd, timeout_ms, nsc_notify_walk_cb, &w);
+}
+
+struct nsc_match {
+	nsc_msg_cb match;
+	void *arg;
+};
+
+/* An nsc_notify_cb for nsc_nl_wait_msg(): the nsid does not matter. */
+static int nsc_match_cb(const struct nlmsghdr *h, int nsid, void *arg)
+{
+	const struct nsc_match *m = arg;
+
+	(void)nsid;
+	return m->match(h, m->arg);
+}
+
+int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
+		    void *arg)
+{
+	struct nsc_match m = { .match = match, .arg = arg };
+
+	return nsc_nl_wait_notify(nl, timeout_ms, nsc_match_cb, &m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1089,15 +1178,12 @@ int nsc_send_fd(int sock, int fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = {};
 	char byte = 'F';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *cmsg;
+	struct msghdr msg;
+	struct iovec iov;
 
+	nsc_msghdr_init(&msg, &iov, &byte, 1, cbuf, sizeof(cbuf));
+	cmsg = CMSG_FIRSTHDR(&msg);
 	cmsg->cmsg_level = SOL_SOCKET;
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
@@ -1108,18 +1194,14 @@ int nsc_send_fd(int sock, int fd)
 int nsc_recv_fd(int sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = {};
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
 	struct cmsghdr *cmsg;
+	struct msghdr msg;
+	struct iovec iov;
+	char byte;
 	ssize_t n;
 	int fd;
 
+	nsc_msghdr_init(&msg, &iov, &byte, 1, cbuf, sizeof(cbuf));
 	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return -errno;

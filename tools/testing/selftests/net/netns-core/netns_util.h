@@ -114,6 +114,29 @@ int nsc_nl_talk(struct nsc_nl *nl, struct nsc_msg *req, nsc_msg_cb cb,
 int nsc_nl_wait_msg(struct nsc_nl *nl, int timeout_ms, nsc_msg_cb match,
 		    void *arg);
 
+/*
+ * Called for every datagram received by nsc_nl_wait_dgram(), with the nsid
+ * of its NETLINK_LISTEN_ALL_NSID control message: the sender's namespace
+ * as the socket's namespace names it, NSC_NO_NSID if there is none (a
+ * message of the socket's own namespace, or a socket without
+ * NETLINK_LISTEN_ALL_NSID).
+ */
+typedef int (*nsc_dgram_cb)(const void *buf, size_t len, int nsid,
+			    void *arg);
+/* Called for every netlink message of such a datagram, with its nsid. */
+typedef int (*nsc_notify_cb)(const struct nlmsghdr *nlh, int nsid,
+			     void *arg);
+
+/*
+ * Receive datagrams on a netlink socket of any protocol (e.g. uevents) for
+ * up to timeout_ms, until cb returns non-zero: that value, 0 on timeout,
+ * -errno on error (-ENOBUFS: the socket overran, messages were lost).
+ */
+int nsc_nl_wait_dgram(int fd, int timeout_ms, nsc_dgram_cb cb, void *arg);
+/* The same for each message of an rtnetlink socket's datagrams. */
+int nsc_nl_wait_notify(struct nsc_nl *nl, int timeout_ms, nsc_notify_cb cb,
+		       void *arg);
+
 /* ------------------------------------------------------------------ */
 /* links                                                               */
 /* ------------------------------------------------------------------ */
