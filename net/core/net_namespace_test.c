@@ -2086,8 +2086,10 @@ static void nt_fault_inject_register(struct kunit *test)
 	 * grown after an unwind, and the kmemleak metadata allocation behind
 	 * every kzalloc() is a fault point whose failure kmemleak absorbs: a
 	 * step faulting there succeeds and grows every array.  So each step
-	 * first takes nt_ops[1]'s previous slot away, and then every
-	 * namespace fails at least twice, once per allocation.
+	 * first takes nt_ops[1]'s previous slot away. Every namespace fails
+	 * at least once, and the two allocations of each namespace are all
+	 * met: as a failure, or absorbed when the fault landed on kmemleak's
+	 * metadata (which can take a namespace's second failure away).
 	 */
 	len = nt_max_gen_len();
 	/* Cleanup actions outlive this frame: no stack memory in them. */
@@ -2098,7 +2100,8 @@ static void nt_fault_inject_register(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, fill->ids);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_fill_cleanup, fill), 0);
 	nt_fi_register_steps(test, &res, fill);
-	nt_fi_expect_positions(test, &res, live, 2);
+	nt_fi_expect_positions(test, &res, live, 1);
+	KUNIT_EXPECT_GE(test, res.failures + res.absorbed, 2 * live);
 	KUNIT_EXPECT_GE(test, nt_ops1_id, len);
 	down_read(&net_rwsem);
 	for_each_net(net)
