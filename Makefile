@@ -33,7 +33,7 @@ GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
 	compat kunitmod modules-compat modules-kunitmod bench bench-kernels \
-	profile upstream-selftests upstream-bin lint clean distclean
+	profile upstream-selftests upstream-bin lint series series-check clean distclean
 
 all: check
 
@@ -228,8 +228,11 @@ check: kernel-test kernel-run $(BUILD)/initramfs.cpio.gz
 	echo $$? > $(BUILD)/log-check/status
 	@bash scripts/results.sh $(BUILD)/log-check-bench $(BUILD)/log-check
 
-# Reviewer's checks on our own files: checkpatch --strict, and our net/
-# objects compiled with W=1 in the test build directory. Any checkpatch
+# Reviewer's checks on our own files: checkpatch --strict, our net/
+# objects compiled with W=1 in the test build directory, and
+# Documentation/networking rendered by Sphinx (make htmldocs
+# SPHINXDIRS=networking, about 2 minutes here; a warning naming one of our
+# files fails lint, others are counted). Any checkpatch
 # report fails lint (after all files are checked), with two exceptions:
 #  - include/net/net_namespace.h keeps upstream's API, which checkpatch
 #    reports: the possible_net_t typedef (NEW_TYPEDEFS) and the two
@@ -247,6 +250,7 @@ OUR_OBJ := $(patsubst %.c,%.o,$(filter net/%.c,$(OUR_C)))
 NETNS_H := include/net/net_namespace.h
 TRACE_H := include/trace/events/netns.h
 USER_C = $(shell find $(SELFTESTS) guest -name '*.[ch]')
+DOC_FILES_RE := ($(OUR_FILES_RE)|Documentation/networking/netns-core.rst)
 CHECKPATCH := $(TREE)/scripts/checkpatch.pl --no-tree --strict --terse
 
 lint: src
@@ -261,6 +265,28 @@ lint: src
 		bash scripts/kconfig.sh $(TREE) $(BUILD)/out-test configs/run.config configs/test.config && \
 		$(MAKE) -s -C $(TREE) O=$(BUILD)/out-test W=1 $(OUR_OBJ); \
 	fi
+	@bash scripts/deps.sh python3-sphinx
+	@echo "make: rendering Documentation/networking (make htmldocs SPHINXDIRS=networking)"
+	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-docs htmldocs SPHINXDIRS=networking \
+		> $(BUILD)/htmldocs.log 2>&1 || { tail -n 20 $(BUILD)/htmldocs.log; exit 1; }
+	@if grep -E '$(DOC_FILES_RE).*(WARNING|ERROR)|(WARNING|ERROR).*$(DOC_FILES_RE)' \
+		$(BUILD)/htmldocs.log; then echo "make: documentation warnings from netns-core files"; exit 1; fi
+	@echo "make: docs rendered in build/out-docs/Documentation/output/networking/netns-core.html," \
+		"$$(grep -c WARNING $(BUILD)/htmldocs.log) warning(s) from other files (build/htmldocs.log)"
+
+# make series: build/series/, git format-patch output with a cover letter,
+# generated from the overlay and patches/ by patches/recipe (scripts/series.py).
+# SERIES_AUTHOR="Name <email>" sets the author and Signed-off-by; the
+# default is git config user.name and user.email.
+series: src
+	@python3 scripts/series.py
+
+# make series-check: git am the series on a fresh baseline, build after
+# every patch (run.config) and at the end (test config), checkpatch every
+# patch, and compare the final tree with build/linux (scripts/series-check.sh).
+series-check: series
+	@bash scripts/deps.sh ccache python3-ply python3-git
+	@bash scripts/series-check.sh 2>&1 | tee $(BUILD)/series-check.log; exit $${PIPESTATUS[0]}
 
 clean:
 	rm -rf $(BUILD)/out-* $(BUILD)/guest-bin $(BUILD)/initramfs* $(BUILD)/log-*

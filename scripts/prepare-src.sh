@@ -61,9 +61,11 @@ restore() {
 	fi
 }
 
-# 3. Patches to upstream files we do not own, in patches/series order.
-series=$top/patches/series
-phash=$( (cat "$series" 2>/dev/null; for p in $(grep -v '^#' "$series" 2>/dev/null); do cat "$top/patches/$p"; done) | sha256sum | cut -d' ' -f1)
+# 3. Patches to upstream files we do not own.
+# The order is the one of patches/recipe, which also makes them commits
+# of the series (make series).
+order=$(python3 "$top/scripts/series.py" --order)
+phash=$( (echo "$order"; for p in $order; do cat "$top/patches/$p"; done) | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$tree/.netns-core-patches" 2>/dev/null)" != "$phash" ]; then
 	# Apply the whole series to pristine copies in a staging directory,
 	# then copy into the tree only the files whose content changed: a new
@@ -73,7 +75,7 @@ if [ "$(cat "$tree/.netns-core-patches" 2>/dev/null)" != "$phash" ]; then
 	trap 'rm -rf "$stage"' EXIT
 	mkdir -p "$stage/tree"
 	: > "$stage/files"
-	for p in $(grep -v '^#' "$series" 2>/dev/null); do
+	for p in $order; do
 		echo "prepare-src: applying patches/$p"
 		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/patches/$p"); do
 			grep -qxF "$f" "$stage/files" && continue

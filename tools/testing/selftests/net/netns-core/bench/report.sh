@@ -79,7 +79,8 @@ function fmt(x) {
 	line = substr($0, length($1) + 2)
 	if (label == "-")
 		label = get(line, "kernel")
-	cell = get(line, "case") SUBSEP get(line, "L") SUBSEP get(line, "nsid") SUBSEP get(line, "metric")
+	cell = get(line, "case") SUBSEP get(line, "L") SUBSEP get(line, "nsid") \
+		SUBSEP get(line, "metric")
 	if (!(label in seen_label)) {
 		seen_label[label] = 1
 		labels[++nlabels] = label
@@ -112,7 +113,8 @@ END {
 		sep = sep "---:|"
 	}
 	for (l = 1; l <= nlabels && !summary; l++) {
-		hdr = hdr " " labels[l] " n | " labels[l] " min | " labels[l] " median | " labels[l] " max |"
+		hdr = hdr " " labels[l] " n | " labels[l] " min | " labels[l] " median | " \
+			labels[l] " max |"
 		sep = sep "---:|---:|---:|---:|"
 	}
 	for (l = 2; l <= nlabels; l++) {
@@ -148,9 +150,11 @@ END {
 			else
 				med[l] = (v[n / 2] + v[n / 2 + 1]) / 2
 			if (summary)
-				row = row " " fmt(med[l]) " (" fmt(v[1]) "-" fmt(v[n]) ") |"
+				row = row " " fmt(med[l]) \
+					" (" fmt(v[1]) "-" fmt(v[n]) ") |"
 			else
-				row = row " " n " | " fmt(v[1]) " | " fmt(med[l]) " | " fmt(v[n]) " |"
+				row = row " " n " | " fmt(v[1]) " | " fmt(med[l]) \
+					" | " fmt(v[n]) " |"
 		}
 		for (l = 2; l <= nlabels; l++) {
 			a = med[1]; b = med[l]
