@@ -183,16 +183,20 @@ kunitmod: modules-kunitmod
 	@echo "make: kunitmod build OK ($(KUNITMOD_KO))"
 
 # Static programs for the guest: our tools, our selftests (from the copy in
-# the tree, as synced when this make started) and the upstream selftest
-# programs make check runs.
+# the tree, as synced when this make started) built and installed with the
+# kselftest runner by the tree's own tools/testing/selftests/Makefile
+# (objects in build/out-kselftest, installed tree in guest-bin/kselftest),
+# and the upstream selftest programs make check runs.
 guest-bin: src
-	@rm -rf $(GUEST_BIN)/selftests
-	@mkdir -p $(GUEST_BIN)/tools $(GUEST_BIN)/selftests $(GUEST_BIN)/upstream
+	@rm -rf $(GUEST_BIN)/selftests $(GUEST_BIN)/kselftest
+	@mkdir -p $(GUEST_BIN)/tools $(GUEST_BIN)/upstream
 	@for t in guest/*.c; do \
 		gcc $(GUEST_CFLAGS) -o $(GUEST_BIN)/tools/$$(basename $$t .c) $$t || exit 1; \
 	done
 	@if [ -f $(TREE)/$(SELFTESTS)/Makefile ]; then \
-		$(MAKE) -s -C $(TREE)/$(SELFTESTS) KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/selftests; \
+		$(MAKE) -s -C $(TREE)/tools/testing/selftests O=$(BUILD)/out-kselftest \
+			TARGETS=net/netns-core FORCE_TARGETS=1 \
+			INSTALL_PATH=$(GUEST_BIN)/kselftest install > /dev/null; \
 	fi
 	@$(MAKE) -s -C $(TREE)/$(SELFTESTS)/bench KSFT_INC=$(KSFT_INC) OUT=$(GUEST_BIN)/tools
 	@gcc -O2 -static -o $(GUEST_BIN)/upstream/so_netns_cookie \

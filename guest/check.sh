@@ -4,8 +4,10 @@
 # `make check` payload. Every suite's raw output goes to the results
 # channel (ttyS1) between "=== SUITE name kind" and "=== END name status"
 # lines; scripts/results.sh on the host turns that into one line per test.
-# Kinds: kunit (KTAP from debugfs), ksft (kselftest harness TAP), script
-# (one test, judged by exit status: 0 pass, 4 skip, anything else fail).
+# Kinds: kunit (KTAP from debugfs), ksft (kselftest harness TAP),
+# kselftest (a harness program run by run_kselftest.sh, its TAP nested one
+# level under the runner's own result), script (one test, judged by exit
+# status: 0 pass, 4 skip, anything else fail).
 
 exec 3>/dev/ttyS1
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -29,6 +31,16 @@ failslab=/sys/kernel/debug/failslab
 stress_param=/sys/module/net_namespace_test/parameters/stress_seconds
 STRESS_SECONDS=${STRESS_SECONDS:-30}
 
+# Our selftests, as installed by tools/testing/selftests' make install, run
+# by the kernel's runner one program per suite (selftest:<prog>). The
+# runner's own timeout (net/netns-core/settings) comes first; the suite's,
+# a minute longer, only catches a runner that hangs.
+ksft=/netns-core/kselftest
+selftest() {
+	SUITE_TIMEOUT=$((${SUITE_TIMEOUT:-900} + 60)) \
+	suite "selftest:$1" kselftest "$ksft/run_kselftest.sh" -t "net/netns-core:$1"
+}
+
 # The netns_core suite ran at boot, when failslab still spares GFP_KERNEL
 # allocations and its fault-injection case can only skip. Run it again
 # with fail-nth able to hit them (quietly), then put the knobs back.
@@ -50,15 +62,15 @@ fi
 # Concurrency stress: pernet_operations registered and unregistered in a
 # loop in the kernel (netns_core_stress, re-run from debugfs) while the
 # netns_stress selftest churns namespaces, nsids, setns() and sockets.
-stress=/netns-core/selftests/netns_stress
-if [ -x $stress ] && [ -w $stress_param ] && [ -w "$kunit/netns_core_stress/run" ]; then
+if [ -x $ksft/net/netns-core/netns_stress ] && [ -w $stress_param ] &&
+   [ -w "$kunit/netns_core_stress/run" ]; then
 	echo "$STRESS_SECONDS" > $stress_param
 	echo 1 > "$kunit/netns_core_stress/run" &
 	kstress=$!
 	# The debugfs view, read in a loop all along: no torn line, no report.
 	bash /netns-core/viewcheck.sh "$STRESS_SECONDS" > /tmp/viewcheck.log 2>&1 &
 	viewcheck=$!
-	NETNS_STRESS_SECONDS=$STRESS_SECONDS suite selftest:netns_stress ksft $stress
+	NETNS_STRESS_SECONDS=$STRESS_SECONDS selftest netns_stress
 	wait $kstress
 	echo 0 > $stress_param
 	wait $viewcheck
@@ -73,10 +85,10 @@ for d in "$kunit"/*/; do
 	suite "kunit:$(basename "$d")" kunit cat "$d/results"
 done
 
-# Our other selftests (kselftest harness).
-for t in /netns-core/selftests/*; do
-	[ -x "$t" ] && [ "$t" != $stress ] || continue
-	suite "selftest:$(basename "$t")" ksft "$t"
+# Our other selftests, in name order.
+for t in $(sed -n 's|^net/netns-core:||p' $ksft/kselftest-list.txt 2>/dev/null | sort); do
+	[ "$t" != netns_stress ] || continue
+	selftest "$t"
 done
 
 # Upstream selftests, run from their own directory as upstream does.

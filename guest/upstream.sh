@@ -174,7 +174,6 @@ devnames() {
 		fi
 	done
 	for d in net/ipv4/conf net/ipv4/neigh net/ipv6/conf net/ipv6/neigh; do
-		# No process substitution: the guest has no /dev/fd.
 		find "/proc/sys/$d" -mindepth 1 -maxdepth 1 | sed 's#.*/##' > /tmp/upstream-dir.txt
 		mapfile -t entries < /tmp/upstream-dir.txt
 		echo "$d: $(printf '%q ' "${entries[@]}")"

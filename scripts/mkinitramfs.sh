@@ -5,13 +5,14 @@
 #
 # The guest's whole userspace: busybox-static, the host's iproute2 `ip` and
 # bash with the shared libraries they need, our static test programs and
-# guest scripts, and the upstream selftests `make check` runs.
+# guest scripts, our selftests installed with the kselftest runner
+# (/netns-core/kselftest), and the upstream selftests `make check` runs.
 # PROFILE=1 adds perf (make profile); UPSTREAM=1 adds what make
 # upstream-selftests runs (guest/upstream.sh): rtnetlink.sh and the
 # helpers it sources, iproute2's tc and bridge, uevent_filtering.
 #
 # iproute2 lives at /usr/sbin/ip, ahead of busybox's directories in PATH.
-# The same goes for coreutils' test and [.
+# The same goes for coreutils' test, [ and timeout.
 # busybox's own `ip` applet is not installed, so a bare `ip` in bash is
 # always iproute2 (busybox sh may still prefer its applets: call /usr/sbin/ip).
 set -euo pipefail
@@ -26,13 +27,13 @@ stage=$top/build/$(basename "$out" .cpio.gz)
 
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,root,etc}
-mkdir -p "$stage/netns-core/bin" "$stage/netns-core/selftests" "$stage/netns-core/upstream"
+mkdir -p "$stage/netns-core/bin" "$stage/netns-core/upstream"
 
 # busybox and its applets (except the ones we provide for real).
 cp /bin/busybox "$stage/bin/busybox"
 for applet in $(/bin/busybox --list-full); do
 	case "${applet##*/}" in
-	ip|bash|busybox|"["|test) continue ;;
+	ip|bash|busybox|"["|test|timeout) continue ;;
 	esac
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
@@ -52,6 +53,9 @@ copy_with_libs "$(command -v bash)" bin/bash
 # netns-sysctl.sh asks the kernel (access(2)) about read-only sysctls.
 copy_with_libs /usr/bin/test usr/bin/test
 copy_with_libs "/usr/bin/[" "usr/bin/["
+# coreutils' timeout: the kselftest runner calls /usr/bin/timeout
+# --foreground, which busybox's does not know.
+copy_with_libs /usr/bin/timeout usr/bin/timeout
 # make profile: perf, for in-guest sampling (PROFILE=1).
 if [ -n "${PROFILE:-}" ]; then
 	copy_with_libs "$(command -v perf)" usr/bin/perf
@@ -70,8 +74,11 @@ echo 'root:x:0:' > "$stage/etc/group"
 install -m 0755 "$top/guest/init" "$stage/init"
 install -m 0755 "$top"/guest/*.sh "$stage/netns-core/"
 install -m 0755 "$bin"/tools/* "$stage/netns-core/bin/"
-find "$bin/selftests" -maxdepth 1 -type f -perm -u+x -exec \
-	install -m 0755 -t "$stage/netns-core/selftests/" {} + 2>/dev/null || true
+# Our selftests as `make install` of tools/testing/selftests laid them out:
+# run_kselftest.sh, kselftest/, kselftest-list.txt and net/netns-core/.
+if [ -d "$bin/kselftest" ]; then
+	cp -a "$bin/kselftest" "$stage/netns-core/kselftest"
+fi
 
 # Upstream selftests, from the unpacked tree.
 up=$tree/tools/testing/selftests/net

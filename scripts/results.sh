@@ -9,6 +9,12 @@
 # even when every test passed). Ends with the summary line
 # "N passed, N failed" (", N skipped" when some were). Exit status 0 only
 # when nothing failed.
+#
+# Suite kinds (guest/check.sh): script (exit status), kunit (KTAP, cases one
+# level in), ksft (a kselftest harness program's TAP at column 0) and
+# kselftest (the same program run by run_kselftest.sh: its TAP nested under
+# "# ", then the runner's own "ok 1 selftests: DIR: PROG" line, which fails
+# the suite when it is "not ok" and nothing else did, or on a TIMEOUT).
 set -uo pipefail
 
 total_pass=0 total_fail=0 total_skip=0
@@ -30,7 +36,7 @@ judge() {
 		else if (res == "SKIP") skip++
 		else fail++
 	}
-	/^=== SUITE / { suite = $3; kind = $4; seen = 0; bad = 0; next }
+	/^=== SUITE / { suite = $3; kind = $4; seen = 0; bad = 0; outer = ""; next }
 	/^=== END / {
 		rc = $4
 		if (kind == "script") {
@@ -41,17 +47,30 @@ judge() {
 			verdict("FAIL", suite " (no results, exit status " rc ")")
 		} else if (kind == "ksft" && rc != 0 && !bad) {
 			verdict("FAIL", suite " (exit status " rc ")")
+		} else if (kind == "kselftest") {
+			why = outer
+			sub(/^[^#]*#? */, "", why)
+			if (outer == "")
+				verdict("FAIL", suite " (no result from the kselftest runner, exit status " rc ")")
+			else if (outer ~ /^not ok/ && (!bad || why ~ /^TIMEOUT/))
+				verdict("FAIL", suite " (kselftest runner: " (why == "" ? "not ok" : why) ")")
+			else if (rc != 0 && !bad)
+				verdict("FAIL", suite " (exit status " rc ")")
 		}
 		suite = ""
 		next
 	}
 	/^=== DONE/ { done = 1; next }
 	suite == "" { next }
-	# kselftest harness: results at column 0. KUnit: test cases one level in.
+	# The kselftest runner: its result for the program it ran.
+	kind == "kselftest" && /^(not )?ok [0-9]+ selftests: / { outer = $0; next }
+	# kselftest harness: results at column 0, or nested under "# ".
+	# KUnit: test cases one level in.
 	(kind == "ksft" && /^(not )?ok [0-9]+ /) ||
+	(kind == "kselftest" && /^# (not )?ok [0-9]+ /) ||
 	(kind == "kunit" && /^    (not )?ok [0-9]+ /) {
 		line = $0
-		sub(/^ +/, "", line)
+		sub(/^(# | +)/, "", line)
 		res = (line ~ /^not ok/) ? "FAIL" : "PASS"
 		if (line ~ /# *SKIP/) res = "SKIP"
 		sub(/^(not )?ok [0-9]+ /, "", line)
@@ -99,7 +118,7 @@ done
 
 # How far fault injection reached, per path.
 cat "${@/%//results.log}" 2>/dev/null | tr -d '\r' |
-	sed -n 's/^ *# *\(fault-injection: .*\)/INFO \1/p
+	sed -n 's/^[ #]*#[ #]*\(fault-injection: .*\)/INFO \1/p
 		s/^ *# *netns_test_fault_inject_register: \(.*failing steps.*\)/INFO fault-injection: path=pernet_register \1/p'
 
 if [ "$total_skip" -gt 0 ]; then

@@ -122,6 +122,10 @@ static int clone_errno(unsigned long flags, int *ptid)
 /* unshare / clone                                                     */
 /* ------------------------------------------------------------------ */
 
+/*
+ * unshare() of CLONE_NEWNET with a flag it does not know (CLONE_PARENT,
+ * CLONE_PIDFD, a CSIGNAL bit...): EINVAL, the netns is unchanged.
+ */
 TEST(unshare_unknown_flags_einval)
 {
 	static const struct {

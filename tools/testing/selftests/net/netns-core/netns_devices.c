@@ -61,6 +61,10 @@ static int veth_in_a(struct __test_metadata *_metadata,
 	return vb;
 }
 
+/*
+ * IFLA_NET_NS_FD moves a veth end to B: the ends stay linked and A sees
+ * the peer with IFLA_LINK_NETNSID, B's nsid.
+ */
 TEST_F(dev, veth_move_end_by_fd)
 {
 	struct nsc_link links[NR_LINKS], va, vb;
@@ -94,6 +98,10 @@ TEST_F(dev, veth_move_end_by_fd)
 	EXPECT_EQ(va.link_netnsid, id);
 }
 
+/*
+ * A veth pair whose peer is created directly in B; creating it allocates
+ * nsid 0 on both sides.
+ */
 TEST_F(dev, veth_create_peer_in_other_netns)
 {
 	struct nsc_link links[NR_LINKS];
@@ -123,6 +131,10 @@ TEST_F(dev, veth_create_peer_in_other_netns)
 	close(a);
 }
 
+/*
+ * Dropping B's last reference destroys its veth end, the peer in A, and
+ * B's nsid in A.
+ */
 TEST_F_TIMEOUT(dev, veth_peer_removed_when_netns_dies, 60)
 {
 	int id, dummy;
@@ -149,6 +161,10 @@ TEST_F_TIMEOUT(dev, veth_peer_removed_when_netns_dies, 60)
 	EXPECT_EQ(1, nsc_link_dump_has(&self->nl, "lo"));
 }
 
+/*
+ * RTM_SETLINK with IFLA_TARGET_NETNSID moves a link; an unknown nsid is
+ * EINVAL and nothing moves.
+ */
 TEST_F(dev, link_move_by_nsid)
 {
 	int vai, vbi;
@@ -172,6 +188,10 @@ TEST_F(dev, link_move_by_nsid)
 	EXPECT_EQ(vai, nsc_link_index(&self->nl, "nsc-va"));
 }
 
+/*
+ * RTM_NEWLINK with IFLA_TARGET_NETNSID creates the link in B; a veth peer
+ * without attributes of its own is created in the requester's netns.
+ */
 TEST_F(dev, link_create_in_netns_by_nsid)
 {
 	struct nsc_link links[NR_LINKS];
@@ -202,6 +222,7 @@ TEST_F(dev, link_create_in_netns_by_nsid)
 					IFLA_TARGET_NETNSID, 42));
 }
 
+/* IFLA_NET_NS_PID moves a link into the netns of that process. */
 TEST_F(dev, link_move_by_pid)
 {
 	struct nsc_child c;
@@ -218,6 +239,10 @@ TEST_F(dev, link_move_by_pid)
 	EXPECT_GT(nsc_link_index(&self->nlb, "nsc-vb"), 0);
 }
 
+/*
+ * A move onto a name taken in the target netns is EEXIST with its extack;
+ * the same move with a new IFLA_IFNAME succeeds.
+ */
 TEST_F(dev, link_move_name_conflict)
 {
 	int vai;
@@ -242,6 +267,10 @@ TEST_F(dev, link_move_name_conflict)
 	EXPECT_GT(nsc_link_index(&self->nlb, "nsc-va"), 0);
 }
 
+/*
+ * IFLA_NEW_IFINDEX is honoured, a taken one is EBUSY; without it a
+ * conflicting ifindex is replaced and a free one is kept.
+ */
 TEST_F(dev, link_move_ifindex)
 {
 	int vai, vbi, idx, a;
@@ -280,6 +309,7 @@ TEST_F(dev, link_move_ifindex)
 	close(a);
 }
 
+/* lo cannot move: EINVAL, "The interface netns is immutable". */
 TEST_F(dev, loopback_cannot_change_netns)
 {
 	EXPECT_EQ(-EINVAL, nsc_link_set_netns(&self->nl, 1, IFLA_NET_NS_FD,
@@ -289,6 +319,10 @@ TEST_F(dev, loopback_cannot_change_netns)
 	EXPECT_EQ(1, nsc_link_index(&self->nlb, "lo"));
 }
 
+/*
+ * IFLA_NET_NS_FD together with IFLA_TARGET_NETNSID: EINVAL, "multiple
+ * netns identifying attributes specified".
+ */
 TEST_F(dev, conflicting_netns_attrs_einval)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
@@ -309,6 +343,10 @@ TEST_F(dev, conflicting_netns_attrs_einval)
 	EXPECT_EQ(vbi, nsc_link_index(&self->nl, "nsc-vb"));
 }
 
+/*
+ * A GETLINK dump with IFLA_TARGET_NETNSID lists B's links tagged with it;
+ * an unknown nsid is EINVAL, GETLINK with IFLA_NET_NS_FD EOPNOTSUPP.
+ */
 TEST_F(dev, getlink_in_target_netnsid)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
@@ -339,6 +377,10 @@ TEST_F(dev, getlink_in_target_netnsid)
 		     self->nl.extack);
 }
 
+/*
+ * An rtnetlink socket sees only its own netns' links (dump, by name and
+ * by index).
+ */
 TEST_F(dev, rtnl_socket_sees_only_own_netns)
 {
 	struct nsc_link links[NR_LINKS];
@@ -360,6 +402,10 @@ TEST_F(dev, rtnl_socket_sees_only_own_netns)
 	EXPECT_EQ(-ENODEV, nsc_link_get(&self->nlb, NULL, idx, NULL));
 }
 
+/*
+ * A socket opened in A still shows and creates A's links after setns()
+ * to B; sockets opened afterwards are in B.
+ */
 TEST_F(dev, rtnl_socket_keeps_netns_after_setns)
 {
 	uint64_t ca, cb, c;
@@ -388,6 +434,10 @@ TEST_F(dev, rtnl_socket_keeps_netns_after_setns)
 	nsc_nl_close(&nl2);
 }
 
+/*
+ * /proc/net/dev, /proc/self/net/dev and /proc/thread-self/net/dev list
+ * the caller's netns' devices and follow setns().
+ */
 TEST_F(dev, proc_net_dev_follows_caller_netns)
 {
 	ASSERT_EQ(0, nsc_dummy_add(&self->nl, "nsc-dummy0"));
@@ -422,6 +472,10 @@ static int make_dummy(void *arg)
 		0 : ENOENT;
 }
 
+/*
+ * /proc/PID/net/dev shows the devices of PID's netns, which the parent's
+ * /proc/net/dev does not list.
+ */
 TEST_F(dev, proc_pid_net_dev_shows_target_netns)
 {
 	struct nsc_child c;

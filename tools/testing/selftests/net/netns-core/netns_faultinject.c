@@ -971,21 +971,37 @@ FIXTURE_TEARDOWN_PARENT(fi)
 	knobs_restore();
 }
 
+/*
+ * fail-nth at every allocation of unshare(CLONE_NEWNET): it succeeds or
+ * fails cleanly with an accepted errno, and no namespace is leaked.
+ */
 TEST_F_TIMEOUT(fi, unshare_netns, 240)
 {
 	fi_run(_metadata, &path_unshare);
 }
 
+/*
+ * fail-nth at every allocation of RTM_NEWNSID (auto and explicit id) for a
+ * fresh peer: success or a clean failure, the nsid tables stay consistent.
+ */
 TEST_F_TIMEOUT(fi, new_nsid, 240)
 {
 	fi_run(_metadata, &path_nsid);
 }
 
+/*
+ * fail-nth at every allocation of setns() into a netns fd: success or
+ * ENOMEM, and the caller stays in its netns on failure.
+ */
 TEST_F_TIMEOUT(fi, setns_netns, 240)
 {
 	fi_run(_metadata, &path_setns);
 }
 
+/*
+ * fail-nth at every non-sleeping allocation of a veth end's move into a
+ * fresh netns: success or a clean failure, the end is where it should be.
+ */
 TEST_F_TIMEOUT(fi, veth_move_netns, 240)
 {
 	fi_run(_metadata, &path_veth_move);
@@ -1018,6 +1034,10 @@ FIXTURE_TEARDOWN(leaks)
 {
 }
 
+/*
+ * After the fault injection runs, kmemleak reports no suspect in netns
+ * code.
+ */
 TEST_F_TIMEOUT(leaks, kmemleak_no_netns_leaks, 300)
 {
 	char *buf, *rec, *next, *line, *save, *bt;

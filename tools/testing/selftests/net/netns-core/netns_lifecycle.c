@@ -49,6 +49,10 @@ static int udp_connect_loopback(void)
 	return err;
 }
 
+/*
+ * A new netns has exactly one link, lo, with ifindex 1 and IFF_LOOPBACK
+ * (rtnetlink and if_nameindex() agree).
+ */
 TEST(new_netns_has_only_loopback)
 {
 	struct nsc_link links[8];
@@ -75,6 +79,10 @@ TEST(new_netns_has_only_loopback)
 	nsc_nl_close(&nl);
 }
 
+/*
+ * lo starts down: UDP connect to 127.0.0.1 fails with ENETUNREACH until
+ * lo is set up.
+ */
 TEST(new_netns_loopback_is_down)
 {
 	struct nsc_link lo;
@@ -109,6 +117,10 @@ TEST(new_netns_loopback_is_down)
 	nsc_nl_close(&nl);
 }
 
+/*
+ * Each unshare() gives a new nsfs inode and SO_NETNS_COOKIE; the old
+ * namespaces keep theirs, reachable through fds.
+ */
 TEST(new_netns_has_new_identity)
 {
 	uint64_t c0, c1, c2, c;
@@ -152,6 +164,7 @@ TEST(new_netns_has_new_identity)
 	close(fd1);
 }
 
+/* unshare(CLONE_NEWNET) without CAP_SYS_ADMIN: EPERM. */
 TEST(unshare_netns_requires_cap_sys_admin)
 {
 	ino_t i0 = nsc_netns_ino();
@@ -185,6 +198,10 @@ static int sysctl_probe_child(void *arg)
 	return -err;
 }
 
+/*
+ * ip_forward written in a child's netns does not change the parent's, and
+ * the other way round.
+ */
 TEST(sysctl_ip_forward_is_per_netns)
 {
 	struct sysctl_probe *p;
@@ -214,6 +231,10 @@ TEST(sysctl_ip_forward_is_per_netns)
 	nsc_shared_free(p, sizeof(*p));
 }
 
+/*
+ * A new netns starts with the default somaxconn, not its creator's value;
+ * writes stay local.
+ */
 TEST(sysctl_somaxconn_is_per_netns)
 {
 	struct sysctl_probe *p;
@@ -263,6 +284,10 @@ static int pin_child(void *arg)
 	return -nsc_send_fd(a->sock, s);
 }
 
+/*
+ * A socket passed out of a netns whose creator exited keeps it alive:
+ * same cookie, SIOCGSKNS gives the creator's inode, setns() into it works.
+ */
 TEST(socket_pins_netns_after_creator_exit)
 {
 	struct nsc_link links[4];
@@ -311,6 +336,10 @@ TEST(socket_pins_netns_after_creator_exit)
 	nsc_shared_free(a, sizeof(*a));
 }
 
+/*
+ * SIOCGSKNS returns the socket's netns, not the caller's; EPERM without
+ * CAP_NET_ADMIN.
+ */
 TEST(siocgskns_returns_socket_netns)
 {
 	ino_t ia, ib;
@@ -425,6 +454,10 @@ static int clone_newnet_errno(void)
 	return 0;
 }
 
+/*
+ * A netns pinned by a socket, then by an nsfs fd only, keeps counting
+ * against max_net_namespaces; closing the last reference frees it.
+ */
 TEST_F_TIMEOUT(netns_limit, last_reference_frees_netns, 90)
 {
 	uint64_t c1, c;
@@ -468,6 +501,10 @@ TEST_F_TIMEOUT(netns_limit, last_reference_frees_netns, 90)
 	close(fd);
 }
 
+/*
+ * At max_net_namespaces, unshare() and clone(CLONE_NEWNET) fail with
+ * ENOSPC; raising the limit by 2 allows exactly 2 more.
+ */
 TEST_F_TIMEOUT(netns_limit, limit_enospc, 60)
 {
 	const int n = 3;
@@ -510,6 +547,10 @@ TEST_F_TIMEOUT(netns_limit, limit_enospc, 60)
 		close(fds[i]);
 }
 
+/*
+ * After raising and lowering the limit and releasing namespaces, exactly
+ * the limit is usable again, cycle after cycle.
+ */
 TEST_F_TIMEOUT(netns_limit, no_leak_after_release, 120)
 {
 	const int n = 4;

@@ -20,6 +20,10 @@
 #include "netns_util.h"
 #include "netns_nsid_fixture.h"
 
+/*
+ * RTM_NEWNSID with an explicit NETNSA_NSID for a peer given by
+ * NETNSA_FD; RTM_GETNSID by fd reads it back.
+ */
 TEST_F(nsid, new_explicit_id)
 {
 	ASSERT_EQ(0, nsc_nsid_new(&self->nl, NETNSA_FD, self->peer[0], 5));
@@ -35,6 +39,7 @@ TEST_F(nsid, new_explicit_id)
 	EXPECT_EQ(5, nsid_of(&self->nl, self->peer[0]));
 }
 
+/* A negative NETNSA_NSID allocates the lowest free id. */
 TEST_F(nsid, new_auto_id_lowest_free)
 {
 	int p3;
@@ -54,6 +59,10 @@ TEST_F(nsid, new_auto_id_lowest_free)
 	close(p3);
 }
 
+/*
+ * An unassigned peer, and self, report -1; RTM_GETNSID does not allocate
+ * and the dump is empty.
+ */
 TEST_F(nsid, get_unassigned)
 {
 	struct nsc_nsid_entry ents[4];
@@ -68,6 +77,10 @@ TEST_F(nsid, get_unassigned)
 	EXPECT_EQ(0, nsc_nsid_dump(&self->nl, NSC_NO_NSID, ents, 4));
 }
 
+/*
+ * RTM_GETNSID by NETNSA_NSID returns the id; an unknown or negative id is
+ * ENOENT, "Peer netns reference is invalid".
+ */
 TEST_F(nsid, get_by_nsid)
 {
 	int id;
@@ -85,6 +98,10 @@ TEST_F(nsid, get_by_nsid)
 					NSC_NO_NSID, &id, NULL));
 }
 
+/*
+ * NETNSA_PID works for RTM_NEWNSID and RTM_GETNSID; an unknown pid is
+ * ESRCH.
+ */
 TEST_F(nsid, new_and_get_by_pid)
 {
 	struct nsc_child c0, c1;
@@ -111,6 +128,10 @@ TEST_F(nsid, new_and_get_by_pid)
 	EXPECT_EQ(0, nsc_child_stop(&c1));
 }
 
+/*
+ * A dump lists exactly the assigned ids, ascending, without
+ * NETNSA_CURRENT_NSID.
+ */
 TEST_F(nsid, dump_lists_all_ids)
 {
 	static const int ids[NR_PEERS] = { 11, 2, 5 };
@@ -131,6 +152,7 @@ TEST_F(nsid, dump_lists_all_ids)
 		EXPECT_EQ(NSC_NO_NSID, ents[i].current_nsid);
 }
 
+/* An id already in use: EEXIST, "The specified nsid is already used". */
 TEST_F(nsid, new_duplicate_id_eexist)
 {
 	ASSERT_EQ(0, nsc_nsid_new(&self->nl, NETNSA_FD, self->peer[0], 4));
@@ -142,6 +164,10 @@ TEST_F(nsid, new_duplicate_id_eexist)
 	EXPECT_EQ(4, nsid_of(&self->nl, self->peer[0]));
 }
 
+/*
+ * A peer that already has an id, explicit or automatic: EEXIST, "Peer
+ * netns already has a nsid assigned".
+ */
 TEST_F(nsid, new_peer_already_assigned_eexist)
 {
 	int id;
@@ -161,6 +187,7 @@ TEST_F(nsid, new_peer_already_assigned_eexist)
 					NSC_NO_NSID, &id, NULL));
 }
 
+/* RTM_NEWNSID without NETNSA_NSID: EINVAL, "nsid is missing". */
 TEST_F(nsid, new_missing_nsid_einval)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -174,6 +201,7 @@ TEST_F(nsid, new_missing_nsid_einval)
 		  nsid_of(&self->nl, self->peer[0]));
 }
 
+/* RTM_NEWNSID without a peer: EINVAL, "Peer netns reference is missing". */
 TEST_F(nsid, new_missing_peer_einval)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -187,6 +215,10 @@ TEST_F(nsid, new_missing_peer_einval)
 	EXPECT_EQ(0, nsc_nsid_dump(&self->nl, NSC_NO_NSID, ents, 4));
 }
 
+/*
+ * A uts fd, a closed fd or a bad pid as the peer: EINVAL, EBADF, ESRCH,
+ * all "Peer netns reference is invalid".
+ */
 TEST_F(nsid, new_invalid_peer_reference)
 {
 	struct nsc_nsid_entry ents[4];
@@ -213,6 +245,7 @@ TEST_F(nsid, new_invalid_peer_reference)
 	close(uts);
 }
 
+/* RTM_GETNSID without a peer: EINVAL, "Peer netns reference is missing". */
 TEST_F(nsid, get_missing_peer_einval)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -223,6 +256,10 @@ TEST_F(nsid, get_missing_peer_einval)
 	EXPECT_STREQ("Peer netns reference is missing", self->nl.extack);
 }
 
+/*
+ * NETNSA_CURRENT_NSID in a request is ignored on a legacy socket and
+ * EINVAL with an extack on a NETLINK_GET_STRICT_CHK one.
+ */
 TEST_F(nsid, get_strict_rejects_unknown_attr)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -263,6 +300,10 @@ static void setup_two_level(struct __test_metadata *_metadata,
 	nsc_nl_close(&nl0);
 }
 
+/*
+ * NETNSA_TARGET_NSID returns the id in the target's table, with
+ * NETNSA_CURRENT_NSID; a bad target is EINVAL.
+ */
 TEST_F(nsid, get_with_target_nsid)
 {
 	int id, cur;
@@ -293,6 +334,10 @@ TEST_F(nsid, get_with_target_nsid)
 	EXPECT_STREQ("Target netns reference is invalid", self->nl.extack);
 }
 
+/*
+ * A dump's NETNSA_TARGET_NSID is ignored on legacy sockets and honoured
+ * on strict ones, whose errors carry their extack.
+ */
 TEST_F(nsid, dump_with_target_nsid)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -520,6 +565,10 @@ static int big_dump_errors(struct __test_metadata *_metadata,
 	return errs + missing;
 }
 
+/*
+ * 500 ids, dumped in parts of a page (several skbs): each id is listed
+ * once.
+ */
 TEST_F_TIMEOUT(nsid, dump_big_table, 300)
 {
 	struct nsc_recv_opts o = { .bufsz = big_bufsz() };
@@ -575,13 +624,19 @@ static void big_hub_dump(struct __test_metadata *_metadata,
 	free(ents);
 }
 
-/* The hub's table; self has no ids for its peers. */
+/*
+ * The same dump of another namespace's table (NETNSA_TARGET_NSID), each
+ * entry with NETNSA_CURRENT_NSID -1: self has no ids for those peers.
+ */
 TEST_F_TIMEOUT(nsid, dump_big_table_target_nsid, 300)
 {
 	big_hub_dump(_metadata, self, false);
 }
 
-/* Every entry carries self's id for the same peer. */
+/*
+ * The same, with self naming every peer too: each entry's
+ * NETNSA_CURRENT_NSID is self's id for that peer.
+ */
 TEST_F_TIMEOUT(nsid, dump_big_table_current_nsid, 300)
 {
 	big_hub_dump(_metadata, self, true);
@@ -622,6 +677,10 @@ static int churn_nsids(long *adds)
 	}
 }
 
+/*
+ * Dumps of the 500 ids while a child adds and drops other ids: every
+ * stable id is listed, none twice, ascending.
+ */
 TEST_F_TIMEOUT(nsid, dump_big_table_while_churning, 300)
 {
 	struct nsc_recv_opts o = { .bufsz = big_bufsz(), .pause_ms = 1 };
@@ -681,6 +740,7 @@ TEST_F_TIMEOUT(nsid, dump_big_table_while_churning, 300)
 	free(ents);
 }
 
+/* nsid tables are per namespace. */
 TEST_F(nsid, ids_are_per_netns)
 {
 	struct nsc_nsid_entry ents[4];
@@ -699,6 +759,7 @@ TEST_F(nsid, ids_are_per_netns)
 	nsc_nl_close(&nl1);
 }
 
+/* An RTM_DELNSID request: EOPNOTSUPP. */
 TEST_F(nsid, delnsid_request_not_supported)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
@@ -712,6 +773,7 @@ TEST_F(nsid, delnsid_request_not_supported)
 	EXPECT_EQ(6, nsid_of(&self->nl, self->peer[0]));
 }
 
+/* RTM_NEWNSID without CAP_NET_ADMIN is EPERM; RTM_GETNSID still works. */
 TEST_F(nsid, newnsid_requires_cap_net_admin)
 {
 	ASSERT_EQ(0, nsc_drop_cap(CAP_NET_ADMIN));
@@ -738,6 +800,10 @@ static int match_nsid_event(const struct nlmsghdr *h, void *arg)
 	return tb[NETNSA_NSID] && nsc_attr_s32(tb[NETNSA_NSID]) == ev->nsid;
 }
 
+/*
+ * An RTNLGRP_NSID listener gets RTM_NEWNSID, then RTM_DELNSID when the
+ * peer's last reference is dropped; the id is then gone.
+ */
 TEST_F_TIMEOUT(nsid, notify_new_and_del, 60)
 {
 	struct nsid_event ev;

@@ -44,6 +44,10 @@ static int record_ident(void *arg)
 	ASSERT_EQ(__id->cookie, __c);					\
 } while (0)
 
+/*
+ * setns() through /proc/PID/ns/net lands in the child's netns (inode and
+ * cookie); nstype 0 is accepted.
+ */
 TEST(setns_via_proc_pid_ns_net)
 {
 	struct nsc_child c;
@@ -94,6 +98,10 @@ static const char *scratch_dir(void)
 	return NULL;
 }
 
+/*
+ * A bind mount of /proc/PID/ns/net keeps the netns alive after the
+ * process exits and can be entered; after umount it is EINVAL.
+ */
 TEST(setns_via_nsfs_bind_mount)
 {
 	struct nsc_child c;
@@ -145,6 +153,7 @@ TEST(setns_via_nsfs_bind_mount)
 	nsc_shared_free(id, sizeof(*id));
 }
 
+/* An nstype that does not match the fd's namespace: EINVAL. */
 TEST(setns_wrong_nstype_einval)
 {
 	int uts, net;
@@ -170,6 +179,7 @@ TEST(setns_wrong_nstype_einval)
 	close(net);
 }
 
+/* A regular file or a socket fd is EINVAL, a closed fd EBADF. */
 TEST(setns_non_namespace_fd)
 {
 	int file, sock, bad;
@@ -200,6 +210,10 @@ TEST(setns_non_namespace_fd)
 	close(sock);
 }
 
+/*
+ * After unshare(CLONE_NEWUSER), a netns owned by the initial user
+ * namespace cannot be entered (EPERM); our own ones can.
+ */
 TEST(setns_from_user_ns_eperm)
 {
 	int target, orig, own;
@@ -240,6 +254,7 @@ TEST(setns_from_user_ns_eperm)
 	close(target);
 }
 
+/* setns() into a netns without CAP_SYS_ADMIN: EPERM. */
 TEST(setns_without_cap_sys_admin_eperm)
 {
 	int target;
@@ -256,6 +271,10 @@ TEST(setns_without_cap_sys_admin_eperm)
 	close(target);
 }
 
+/*
+ * setns(pidfd, CLONE_NEWNET) switches only the netns; a pidfd with
+ * nstype 0 is EINVAL.
+ */
 TEST(setns_via_pidfd)
 {
 	struct nsc_child c;
@@ -290,6 +309,7 @@ TEST(setns_via_pidfd)
 	nsc_shared_free(id, sizeof(*id));
 }
 
+/* Sockets keep their netns across setns(). */
 TEST(setns_keeps_existing_sockets)
 {
 	uint64_t ca, cb, c;

@@ -1105,6 +1105,11 @@ static void print_hist(void)
 #define STRESS_FMT "stress: creations=%ld nsid_ops=%ld setns_ok=%ld setns_failed=%ld sockets=%ld\n"
 #define STRESS_DETAIL_FMT "stress-detail: seconds=%d owners=%ld owners_killed=%ld veths=%ld nsid_notifications=%ld notify_overruns=%ld enospc_backoffs=%ld unexpected=%ld\n"
 
+/*
+ * Namespace churn, nsid operations, setns() into exiting owners and
+ * sockets in dying namespaces, concurrently: only the accepted errnos, every
+ * worker finishes and every namespace is given back.
+ */
 TEST(concurrent_netns_stress)
 {
 	int seconds = stress_seconds();

@@ -82,6 +82,10 @@ FIXTURE_TEARDOWN(view)
 	nsc_nl_close(&self->nl);
 }
 
+/*
+ * A namespace held by an fd is alive; closed, it only moves forward
+ * through queued, exiting and exited, and leaves the view unquarantined.
+ */
 TEST_F_TIMEOUT(view, fd_pinned_then_gone, 60)
 {
 	struct nsc_view_ns v;
@@ -113,6 +117,10 @@ TEST_F_TIMEOUT(view, fd_pinned_then_gone, 60)
 	EXPECT_EQ(0, found);
 }
 
+/*
+ * A socket in the namespace adds one to its count and alone keeps it
+ * alive; closing the socket frees it.
+ */
 TEST_F_TIMEOUT(view, socket_holds_a_count, 60)
 {
 	struct nsc_view_ns v, held;
@@ -144,6 +152,10 @@ TEST_F_TIMEOUT(view, socket_holds_a_count, 60)
 			     NSC_POLL_TIMEOUT_MS));
 }
 
+/*
+ * The view's ids and named counts agree with the RTM_GETNSID dump; a
+ * peer that dies takes its id along.
+ */
 TEST_F(view, nsid_counts_match_getnsid)
 {
 	struct nsc_nsid_entry ents[NR_PEERS + 4];
@@ -222,6 +234,7 @@ static int summary_mismatch(char *why, size_t len)
 	return mismatch;
 }
 
+/* The per-state counts of summary equal those of namespaces. */
 TEST_F(view, summary_agrees)
 {
 	struct ns_id ns[3];
@@ -240,6 +253,7 @@ TEST_F(view, summary_agrees)
 		close(ns[i].fd);
 }
 
+/* The cleanup file has all its fields. */
 TEST_F(view, cleanup_file)
 {
 	char buf[1024], *p;
@@ -282,6 +296,10 @@ static int trace_find(char **lines, int n, int after, const char *event,
 	return -1;
 }
 
+/*
+ * One namespace's netns trace events fire in order, from create_start to
+ * freed, with its cookie, and nothing is quarantined.
+ */
 TEST_F_TIMEOUT(view, trace_events_in_order, 60)
 {
 	char match[96], cmatch[64], *buf, *lines[4096];

@@ -90,6 +90,11 @@ static void expect_weak(struct __test_metadata *_metadata,
 	EXPECT_EQ(self->base[i].other, v.other);
 }
 
+/*
+ * A dummy device moved across A, B and C: at every stop only its holder
+ * counts its device and neigh parms weak references; when C dies with it
+ * every namespace is back at its baseline and nothing is quarantined.
+ */
 TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 {
 	static const int path[] = { 1, 2, 1, 0, 2, 0, 1, 2 };
