@@ -119,8 +119,9 @@ echo "series-check: checkpatch --strict: nothing beyond the documented exception
 
 # 5. Every added file is covered by our MAINTAINERS entry.
 for f in $(git -C "$tree" diff --name-only --diff-filter=A baseline HEAD); do
-	(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f") |
-		grep -q '^NETWORK NAMESPACE CORE' || { echo "series-check: $f is not in the MAINTAINERS entry"; rc=1; }
+	sections=$(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f")
+	grep -q '^NETWORK NAMESPACE CORE' <<< "$sections" ||
+		{ echo "series-check: $f is not in the MAINTAINERS entry"; rc=1; }
 done
 [ $rc -eq 0 ] || fail "MAINTAINERS"
 echo "series-check: MAINTAINERS covers every added file"
