@@ -218,14 +218,12 @@ def readme_section(pattern, stop):
     die(f'README.md: no "{pattern}"')
 
 
-def cover_letter(path, count):
+def cover_letter(path):
     table = readme_section(r'^\| case \| L \|', r'^\s*$')
-    when = readme_section(r'^Latest run, ', r'^\s*$').replace('\n', ' ')
-    when = re.sub(r'\s+', ' ', when.split(',', 2)[0] + ',' + when.split(',', 2)[1])
+    when = re.match(r'Latest run, [^,]*', readme_section(r'^Latest run, ', r'^\s*$')).group(0)
     counts = re.search(r'The last run: (\d+ passed, \d+ failed)',
                        open(os.path.join(TOP, 'README.md')).read())
     blurb = open(os.path.join(TOP, 'patches', 'cover-letter'), encoding='utf-8').read()
-    blurb = blurb.replace('@COUNT@', str(count))
     blurb = blurb.replace('@BENCH_TABLE@', table)
     blurb = blurb.replace('@BENCH_WHEN@', when)
     blurb = blurb.replace('@CHECK_COUNTS@', counts.group(1) if counts else '(not recorded)')
@@ -275,7 +273,7 @@ def main():
     git('format-patch', '-q', '--cover-letter', f'--subject-prefix={PREFIX}',
         '--base', base, '-o', OUT, f'{base}..{parent}', env=who)
     cover = [f for f in sorted(os.listdir(OUT)) if f.startswith('0000-')][0]
-    cover_letter(os.path.join(OUT, cover), len(commits))
+    cover_letter(os.path.join(OUT, cover))
     for f in sorted(os.listdir(OUT)):
         print(f'build/series/{f}')
     print(f'series: {len(commits)} patches and a cover letter in build/series, '
