@@ -57,9 +57,12 @@ $(eval $(call kernel_rule,test,configs/run.config configs/test.config))
 
 # make bench: the same source and config built twice, without our series
 # (build/pristine) and with it, booted BENCH_RUNS times each, one table.
+# BENCH_CASES is netns_bench's --cases (e.g. contended, whose batch size is
+# each L but 0).
 BENCH_RUNS ?= 2
 BENCH_L    ?= 0,1000,10000
 BENCH_C    ?= 1000
+BENCH_CASES ?= all
 BENCH_MEM  ?= 8G
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFG  := configs/run.config configs/bench.config
@@ -79,7 +82,7 @@ bench: bench-kernels $(BUILD)/initramfs.cpio.gz
 	@for run in $$(seq $(BENCH_RUNS)); do \
 		for k in stock ours; do \
 			echo "make: bench run $$run/$(BENCH_RUNS) on $$k"; \
-			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C)" \
+			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C):--cases:$(BENCH_CASES)" \
 			bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
 				$(BUILD)/initramfs.cpio.gz bench $(BENCH_DIR)/log-$$k-$$run $(BENCH_TIMEOUT) || \
 				{ echo "make: bench run failed, see $(BENCH_DIR)/log-$$k-$$run"; exit 1; }; \

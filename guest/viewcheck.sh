@@ -4,7 +4,7 @@
 # viewcheck.sh SECONDS: read the core's debugfs files in a loop while
 # something else churns namespaces. Every line of every read must be
 # whole: the header, then 14 numeric fields around a known state in
-# namespaces; "state count inum age" lines and quarantined_total in
+# namespaces; "state count inum age" lines and weak_grace_secs in
 # summary; a known first line in cleanup. Exit 0 after at least one
 # read of each, 1 at the first bad line.
 
@@ -16,7 +16,7 @@ header='inum cookie state count passive sock dev neigh other owner ids named age
 while [ $SECONDS -lt $end ]; do
 	awk -v header="$header" '
 	NR == 1 { if ($0 != header) { print "namespaces: bad header: " $0; exit 1 } next }
-	NF != 14 || $3 !~ /^(alive|queued|exiting|exited|quarantined)$/ {
+	NF != 14 || $3 !~ /^(alive|queued|exiting|exited|lingering|leaked)$/ {
 		print "namespaces: torn line: " $0; exit 1
 	}
 	{
@@ -27,8 +27,8 @@ while [ $SECONDS -lt $end ]; do
 	}' $V/namespaces || exit 1
 	awk '
 	NR == 1 { next }
-	$1 == "quarantined_total" && NF == 2 && $2 ~ /^[0-9]+$/ { next }
-	NF != 4 || $1 !~ /^(alive|queued|exiting|exited|quarantined)$/ {
+	$1 == "weak_grace_secs" && NF == 2 && $2 ~ /^[0-9]+$/ { next }
+	NF != 4 || $1 !~ /^(alive|queued|exiting|exited|lingering|leaked)$/ {
 		print "summary: bad line: " $0; exit 1
 	}' $V/summary || exit 1
 	head -n 1 $V/cleanup | grep -qE '^state (idle|running)$' ||

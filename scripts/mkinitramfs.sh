@@ -4,12 +4,12 @@
 # [PROFILE=1] [UPSTREAM=1] mkinitramfs.sh OUT.cpio.gz
 #
 # The guest's whole userspace: busybox-static, the host's iproute2 `ip` and
-# bash with the shared libraries they need, our static test programs and
-# guest scripts, our selftests installed with the kselftest runner
-# (/netns-core/kselftest), and the upstream selftests `make check` runs.
+# `tc` and bash with the shared libraries they need, our static test
+# programs and guest scripts, our selftests installed with the kselftest
+# runner (/netns-core/kselftest), and the upstream selftests `make check` runs.
 # PROFILE=1 adds perf (make profile); UPSTREAM=1 adds what make
 # upstream-selftests runs (guest/upstream.sh): rtnetlink.sh and the
-# helpers it sources, iproute2's tc and bridge, uevent_filtering.
+# helpers it sources, iproute2's bridge, uevent_filtering.
 #
 # iproute2 lives at /usr/sbin/ip, ahead of busybox's directories in PATH.
 # The same goes for coreutils' test, [ and timeout.
@@ -48,6 +48,10 @@ copy_with_libs() {
 	done
 }
 copy_with_libs "$(command -v ip)" usr/sbin/ip
+# iproute2's tc, for qdiscs by hand in make shell (netns_linger's scenario;
+# the test itself speaks rtnetlink). It shadows busybox's tc; rtnetlink.sh
+# (make upstream-selftests) skips everything without it.
+copy_with_libs "$(command -v tc)" usr/sbin/tc
 copy_with_libs "$(command -v bash)" bin/bash
 # coreutils' test: busybox's claims root may write any file, while upstream's
 # netns-sysctl.sh asks the kernel (access(2)) about read-only sysctls.
@@ -60,10 +64,8 @@ copy_with_libs /usr/bin/timeout usr/bin/timeout
 if [ -n "${PROFILE:-}" ]; then
 	copy_with_libs "$(command -v perf)" usr/bin/perf
 fi
-# make upstream-selftests: rtnetlink.sh needs tc (it skips everything
-# without it) and bridge next to ip. They shadow busybox's tc.
+# make upstream-selftests: rtnetlink.sh needs bridge next to ip and tc.
 if [ -n "${UPSTREAM:-}" ]; then
-	copy_with_libs "$(command -v tc)" usr/sbin/tc
 	copy_with_libs "$(command -v bridge)" usr/sbin/bridge
 fi
 

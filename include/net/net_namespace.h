@@ -131,8 +131,11 @@ struct bpf_prog;
  * @key: small integer unique among allocated namespaces, index of
  *	@by_peer in the tables of namespaces that name this one
  * @closed: no new assignment may involve this namespace any more
+ * @nr_ids: entries of @by_id; written under @lock
+ * @nr_named: entries of @named_by; written under @name_lock
  *
- * The assignment objects are private to net/core/net_nsid.c.
+ * The assignment objects are private to net/core/net_nsid.c.  The two
+ * counts are read locklessly, as samples.
  */
 struct netns_nsids {
 	spinlock_t		lock;		/* owner side, see above */
@@ -142,12 +145,15 @@ struct netns_nsids {
 	struct hlist_head	named_by;
 	u32			key;
 	bool			closed;
+	unsigned int		nr_ids;
+	unsigned int		nr_named;
 };
 
 /**
  * enum net_weak_class - kinds of object that hold a weak reference
  * @NET_WEAK_SOCK: kernel sockets (sk_net_refcnt == 0), from sk_alloc() or
- *	sk_clone_lock() until __sk_destruct() or sk_net_refcnt_upgrade()
+ *	sk_clone_lock() until __sk_destruct() or sk_net_refcnt_upgrade(),
+ *	counted through __netns_tracker_alloc() without a counted reference
  * @NET_WEAK_DEV: net devices, from dev_net_set() until free_netdev()
  * @NET_WEAK_NEIGH_PARMS: neighbour parameters, from neigh_parms_alloc()
  *	until neigh_parms_release()
@@ -165,21 +171,26 @@ enum net_weak_class {
 /**
  * struct netns_weak - weak references to one namespace, per class
  * @count: live holders of each class; never below zero
- * @sk_families: sum of the address families of the kernel sockets
- *	counted in the %NET_WEAK_SOCK slot of @count, which names the family
- *	when exactly one is left
- * @warned: a release without a hold was reported (bit per class)
+ * @held: live holders of every class; each also holds a passive reference
+ * @warned: a release without a hold was reported (bit per class), and
+ *	%NET_WEAK_REPORTED once the namespace was reported as leaked
+ * @linger_ns: ktime_get_ns() when the namespace started to linger
+ * @linger_list: on the core's list of lingering or leaked namespaces
  *
- * Written only when weak references are taken and dropped
- * (hold_net_class(), release_net_class() and their kernel socket forms);
- * read by the leak check at the end of teardown, by the final free and by
- * debugfs.
+ * Written when weak references are taken and dropped (hold_net_class(),
+ * release_net_class() and their kernel socket forms) and when a teardown
+ * finds some still held; read by debugfs.
  */
 struct netns_weak {
 	atomic_t		count[NET_WEAK_CLASSES];
-	atomic_long_t		sk_families;
+	atomic_t		held;
 	unsigned long		warned;
+	u64			linger_ns;
+	struct list_head	linger_list;
 };
+
+/* Bit of &netns_weak.warned: the leak report was printed. */
+#define NET_WEAK_REPORTED	NET_WEAK_CLASSES
 
 /**
  * enum net_state - where a namespace is in its life
@@ -188,15 +199,20 @@ struct netns_weak {
  * @NET_STATE_EXITING: in a teardown batch now; no peer holds an nsid for
  *	it any more
  * @NET_STATE_EXITED: exit methods done; memory held by passive references
- * @NET_STATE_QUARANTINED: weak references outlived the teardown; the
- *	memory of struct net is never returned
+ * @NET_STATE_LINGERING: exit methods done (or creation undone), but weak
+ *	references are still held; they keep the memory, and the namespace
+ *	goes back to %NET_STATE_EXITED when the last one is released
+ * @NET_STATE_LEAKED: lingering for longer than the grace period
+ *	(net_namespace.weak_grace_secs) and reported; released as from
+ *	%NET_STATE_LINGERING
  */
 enum net_state {
 	NET_STATE_ALIVE,
 	NET_STATE_QUEUED,
 	NET_STATE_EXITING,
 	NET_STATE_EXITED,
-	NET_STATE_QUARANTINED,
+	NET_STATE_LINGERING,
+	NET_STATE_LEAKED,
 };
 
 struct net {
@@ -537,6 +553,7 @@ static inline void net_passive_inc(struct net *net)
 }
 
 void net_weak_underflow(struct net *net, enum net_weak_class class);
+void net_weak_release(struct net *net, enum net_weak_class class);
 void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp);
 void net_weak_release_sk(netns_tracker *tracker, struct net *net);
 
@@ -545,21 +562,25 @@ void net_weak_release_sk(netns_tracker *tracker, struct net *net);
  * @net: the namespace
  * @class: what kind of object the holder is
  *
- * A weak reference keeps neither the namespace nor its memory alive; it
- * records that an object still points at @net.  Every such object must
- * be gone once the namespace's exit methods have run: a namespace that
- * still has weak references then is reported, by class, and quarantined
- * (its struct net is never freed, so a late access by the holder reads
- * stale memory instead of freed memory).
+ * A weak reference does not keep the namespace alive; it records that an
+ * object still points at @net, and keeps the memory of struct net (as a
+ * passive reference does) so that the holder never touches freed memory.
+ * Holders are expected to be gone once the namespace's exit methods have
+ * run.  A namespace whose teardown still finds some lingers, visibly, and
+ * is freed as soon as the last one is released; only one still held after
+ * net_namespace.weak_grace_secs is reported, once, by class.
  *
- * Context: Any context.
+ * Context: Any context; the caller must hold a counted or a passive
+ * reference to @net (or a weak one, which includes a passive one).
  * Return: @net.
  */
 static inline struct net *hold_net_class(struct net *net,
 					 enum net_weak_class class)
 {
 #ifdef CONFIG_NET_NS
+	net_passive_inc(net);
 	atomic_inc(&net->weak.count[class]);
+	atomic_inc(&net->weak.held);
 #endif
 	return net;
 }
@@ -569,8 +590,9 @@ static inline struct net *hold_net_class(struct net *net,
  * @net: the namespace
  * @class: the class it was taken with
  *
- * A release without a matching hold leaves the count at zero and is
- * reported once per namespace and class.
+ * A release without a matching hold leaves the count at zero, drops
+ * nothing, and is reported once per namespace and class.  The last
+ * release may free @net.
  *
  * Context: Any context.
  */
@@ -578,8 +600,7 @@ static inline void release_net_class(struct net *net,
 				     enum net_weak_class class)
 {
 #ifdef CONFIG_NET_NS
-	if (unlikely(atomic_dec_if_positive(&net->weak.count[class]) < 0))
-		net_weak_underflow(net, class);
+	net_weak_release(net, class);
 #endif
 }
 
@@ -645,13 +666,18 @@ static inline bool net_initialized(const struct net *net)
  *	broadcast sent in a namespace
  * @net: the namespace
  *
- * Every user socket holds a counted reference to its namespace, and a
- * socket elsewhere receives a namespace's broadcasts only through an
- * nsid it holds for it (%NETLINK_LISTEN_ALL_NSID). So while @net is being
- * set up (no task is inside it, and no peer can name it yet), and from
- * the point of its teardown where the nsids naming it are gone, a netlink
- * broadcast sent in @net reaches no socket. Kernel sockets do not join
- * multicast groups.
+ * A netlink broadcast sent in @net reaches the sockets inside @net and,
+ * in other namespaces, the %NETLINK_LISTEN_ALL_NSID sockets of those that
+ * hold an nsid for @net.  Kernel sockets do not join multicast groups, and
+ * every user socket holds a counted reference to its namespace.  So the
+ * broadcast reaches no socket while no namespace names @net and either
+ * @net is being set up (no task can be inside it yet; an init method may
+ * still give a peer an nsid for it, which makes it reachable) or its
+ * teardown has removed the nsids naming it and closed it to new ones.
+ *
+ * The nsid list is read first: the teardown empties it before it moves
+ * the state to %NET_STATE_EXITING with release semantics, so a caller
+ * that sees that state (acquire) sees no nsid.
  *
  * Notifiers may skip building a message no one can receive; they must not
  * skip any other work.
@@ -661,8 +687,12 @@ static inline bool net_initialized(const struct net *net)
  */
 static inline bool net_broadcast_unreachable(const struct net *net)
 {
-	return !net_initialized(net) ||
-	       READ_ONCE(net->state) >= NET_STATE_EXITING;
+	/* Pairs with smp_store_release() in net_set_state(). */
+	if (smp_load_acquire(&net->state) >= NET_STATE_EXITING)
+		return true;
+	if (!hlist_empty(&net->nsids.named_by))
+		return false;
+	return !net_initialized(net);
 }
 
 /**
@@ -672,12 +702,14 @@ static inline bool net_broadcast_unreachable(const struct net *net)
  * @refcounted: whether the holder owns a counted reference
  * @gfp: allocation flags for the ref_tracker entry
  *
- * A holder without a counted reference is a kernel socket (struct sock
- * with sk_net_refcnt == 0, from sk_alloc() and sk_clone_lock() in
- * net/core/sock.c, the only such caller): it takes a weak reference of
- * class %NET_WEAK_SOCK, also tracked on notrefcnt_tracker with
- * CONFIG_NET_NS_REFCNT_TRACKER.  A counted reference, taken by the caller,
- * is only tracked, on refcnt_tracker, with CONFIG_NET_NS_REFCNT_TRACKER.
+ * A holder without a counted reference takes a weak reference of class
+ * %NET_WEAK_SOCK, also tracked on notrefcnt_tracker with
+ * CONFIG_NET_NS_REFCNT_TRACKER.  The callers in net/core/sock.c are
+ * kernel sockets (sk_net_refcnt == 0, from sk_alloc() and sk_clone_lock());
+ * the core uses @tracker only as the key of its ref_tracker entry, so any
+ * other holder counts correctly too, in that class.  A counted reference,
+ * taken by the caller, is only tracked, on refcnt_tracker, with
+ * CONFIG_NET_NS_REFCNT_TRACKER.
  *
  * Context: Any context allowed by @gfp.
  */
@@ -912,7 +944,8 @@ struct net *get_net_ns_by_id(const struct net *net, int id);
  * @exit_batch: teardown of a batch of namespaces linked by exit_list;
  *	put blocking RCU waits here so that a batch pays them once
  * @exit_rtnl: called with RTNL held; queue devices on @dev_kill_list
- * @exit_batch_rtnl: batch form of @exit_rtnl, also with RTNL held
+ * @exit_batch_rtnl: batch form of @exit_rtnl, also with RTNL held, called
+ *	with a chunk of the batch at a time (%NET_EXIT_RTNL_CHUNK)
  * @id: if set, receives the net_generic() slot of these operations
  * @size: if set (requires @id), size of zeroed per-namespace storage the
  *	core allocates before @init and frees after the last exit stage;
@@ -940,6 +973,14 @@ struct pernet_operations {
 	unsigned int * const id;
 	const size_t size;
 };
+
+/*
+ * A teardown holds RTNL for at most this many namespaces at a time,
+ * however large its batch: the exit_rtnl stage runs chunk by chunk, and
+ * exit_batch methods that take RTNL themselves do the same, so that a
+ * namespace or a link created meanwhile waits for one chunk at most.
+ */
+#define NET_EXIT_RTNL_CHUNK	64
 
 /*
  * Subsystem operations are initialised before, and torn down after, all

@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs view of every struct net the core holds, from allocation until
- * its memory is released, quarantined namespaces included:
+ * its memory is released, lingering and leaked namespaces included:
  *
  *   /sys/kernel/debug/netns/namespaces  one line per namespace
  *   /sys/kernel/debug/netns/summary     namespaces per state, the oldest
- *                                       of each, and the quarantined total
+ *                                       of each, and the weak reference
+ *                                       grace period
  *   /sys/kernel/debug/netns/cleanup     what the teardown worker is doing
  *
- * The first two are read under RCU from net_all_list.  Reading takes no
- * lock that creation or teardown holds for long (only a namespace's
- * nsids.name_lock, briefly, to count the nsids naming it), so it never
- * stalls them.  Counts are sampled without synchronisation: a line is a
- * record of one namespace, not a snapshot of all.  The cleanup file is a
- * consistent snapshot (netns_cleanup_snapshot()).
+ * Root only (0400), like other dumps of kernel state.  The first two are
+ * read under RCU from net_all_list and take no lock, so reading never
+ * stalls creation or teardown.  Counts are sampled without
+ * synchronisation: a line is a record of one namespace, not a snapshot of
+ * all.  The cleanup file is a consistent snapshot
+ * (netns_cleanup_snapshot()).
+ *
+ * A read of namespaces that spans several read() calls resumes from the
+ * namespace it stopped at, which it pins with a passive reference in
+ * between (a pinned namespace stays on net_all_list): a whole read costs
+ * O(n), and every namespace on the list for the whole read is listed
+ * exactly once, whatever comes and goes meanwhile.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -29,7 +36,8 @@ static const char * const net_state_names[] = {
 	[NET_STATE_QUEUED]	= "queued",
 	[NET_STATE_EXITING]	= "exiting",
 	[NET_STATE_EXITED]	= "exited",
-	[NET_STATE_QUARANTINED]	= "quarantined",
+	[NET_STATE_LINGERING]	= "lingering",
+	[NET_STATE_LEAKED]	= "leaked",
 };
 
 static const char *net_state_name(u8 state)
@@ -39,10 +47,26 @@ static const char *net_state_name(u8 state)
 	return net_state_names[state];
 }
 
+/* Where a read of namespaces stopped; see the comment at the top. */
+struct netns_all_cursor {
+	struct net	*net;	/* passive reference, or NULL */
+	loff_t		pos;	/* its position */
+};
+
 static void *netns_all_start(struct seq_file *m, loff_t *pos)
 	__acquires(RCU)
 {
+	struct netns_all_cursor *cur = m->private;
+	struct net *net = cur->net;
+
 	rcu_read_lock();
+	if (net) {
+		cur->net = NULL;
+		/* Still listed, and readable until rcu_read_unlock(). */
+		net_passive_dec(net);
+		if (*pos == cur->pos)
+			return &net->all_list;
+	}
 	return seq_list_start_head_rcu(&net_all_list, *pos);
 }
 
@@ -54,6 +78,17 @@ static void *netns_all_next(struct seq_file *m, void *v, loff_t *pos)
 static void netns_all_stop(struct seq_file *m, void *v)
 	__releases(RCU)
 {
+	struct netns_all_cursor *cur = m->private;
+	struct net *net;
+
+	/* Pin the next namespace to show, unless it is being freed. */
+	if (v && v != &net_all_list) {
+		net = list_entry(v, struct net, all_list);
+		if (refcount_inc_not_zero(&net->passive)) {
+			cur->net = net;
+			cur->pos = m->index;
+		}
+	}
 	rcu_read_unlock();
 }
 
@@ -90,7 +125,30 @@ static const struct seq_operations netns_all_sops = {
 	.stop	= netns_all_stop,
 	.show	= netns_all_show,
 };
-DEFINE_SEQ_ATTRIBUTE(netns_all);
+
+static int netns_all_open(struct inode *inode, struct file *file)
+{
+	return seq_open_private(file, &netns_all_sops,
+				sizeof(struct netns_all_cursor));
+}
+
+static int netns_all_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct netns_all_cursor *cur = m->private;
+
+	if (cur->net)
+		net_passive_dec(cur->net);
+	return seq_release_private(inode, file);
+}
+
+static const struct file_operations netns_all_fops = {
+	.owner		= THIS_MODULE,
+	.open		= netns_all_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= netns_all_release,
+};
 
 static int netns_summary_show(struct seq_file *m, void *v)
 {
@@ -124,7 +182,7 @@ static int netns_summary_show(struct seq_file *m, void *v)
 			   states[i].count, states[i].oldest_inum,
 			   states[i].count ?
 			   div_u64(now - states[i].oldest_born, NSEC_PER_MSEC) : 0);
-	seq_printf(m, "quarantined_total %d\n", atomic_read(&net_quarantined));
+	seq_printf(m, "weak_grace_secs %u\n", READ_ONCE(netns_weak_grace_secs));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(netns_summary);
@@ -169,9 +227,9 @@ static int __init netns_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("netns", NULL);
 
-	debugfs_create_file("namespaces", 0444, dir, NULL, &netns_all_fops);
-	debugfs_create_file("summary", 0444, dir, NULL, &netns_summary_fops);
-	debugfs_create_file("cleanup", 0444, dir, NULL, &netns_cleanup_fops);
+	debugfs_create_file("namespaces", 0400, dir, NULL, &netns_all_fops);
+	debugfs_create_file("summary", 0400, dir, NULL, &netns_summary_fops);
+	debugfs_create_file("cleanup", 0400, dir, NULL, &netns_cleanup_fops);
 	return 0;
 }
 late_initcall(netns_debugfs_init);

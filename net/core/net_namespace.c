@@ -10,20 +10,22 @@
  *    maybe_get_net().
  *  - passive (net_passive_inc()/net_passive_dec()) keeps struct net
  *    allocated after teardown.
- *  - weak references (hold_net_class()/release_net_class()) keep nothing
- *    alive; they count the objects that point at the namespace without
- *    owning a reference (kernel sockets, devices, neighbour parameters),
- *    all of which must be gone once the exit methods have run.  Any left
- *    then, or when the memory is about to be released, is reported by
- *    class and the namespace is quarantined: its struct net is never
- *    freed, so a late access by the leaking holder is no use-after-free.
+ *  - weak references (hold_net_class()/release_net_class()) count, by
+ *    class, the objects that point at the namespace without owning a
+ *    counted reference (kernel sockets, devices, neighbour parameters).
+ *    Each also holds a passive reference, so a late holder never touches
+ *    freed memory.  They are expected to be gone once the exit methods
+ *    have run; a namespace whose teardown still finds some lingers (state
+ *    lingering, in the debugfs view and a trace event) and is freed as
+ *    usual when the last one goes.  One still lingering after
+ *    weak_grace_secs is reported once, by class, as a leak.
  *
  * Teardown is batched: __put_net() queues the namespace on a lock-free
  * list and kicks one work item, which takes every namespace queued so far
  * and pays the RCU grace period and rcu_barrier() once for all of them.
  * Freed structures are kept for one more round (one more grace period and
- * rcu_barrier()) before their memory is returned.  struct net memory is
- * only ever released by that work item, on an ordered workqueue.
+ * rcu_barrier()) before their memory is returned, by the next batch or,
+ * when none comes, by a delayed work item on the same ordered workqueue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -44,6 +46,7 @@
 #include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
@@ -153,15 +156,13 @@ EXPORT_SYMBOL(init_net);
 DEFINE_COOKIE(net_cookie);
 
 /*
- * Every struct net from allocation until its memory is released,
- * quarantined ones included, for the debugfs view.  Writers hold
- * net_all_lock (IRQ-safe: the last passive reference may go from any
- * context); readers use RCU, and memory is freed after a grace period.
+ * Every struct net from allocation until its memory is released, dying
+ * ones included, for the debugfs view.  Writers hold net_all_lock
+ * (IRQ-safe: the last passive reference may go from any context); readers
+ * use RCU, and memory is freed after a grace period.
  */
 LIST_HEAD(net_all_list);
 DEFINE_SPINLOCK(net_all_lock);
-atomic_t net_quarantined = ATOMIC_INIT(0);
-EXPORT_SYMBOL_IF_KUNIT(net_quarantined);
 
 static void net_all_add(struct net *net)
 {
@@ -214,24 +215,20 @@ EXPORT_SYMBOL(net_weak_underflow);
 
 /**
  * net_weak_hold_sk() - take the weak reference of a kernel socket
- * @tracker: &sk->ns_tracker of the socket
+ * @tracker: the holder's tracker, &sk->ns_tracker for a socket
  * @net: the namespace
  * @gfp: allocation flags for the ref_tracker entry
  *
- * Counts a weak reference of class %NET_WEAK_SOCK and, with
+ * Takes a weak reference of class %NET_WEAK_SOCK and, with
  * CONFIG_NET_NS_REFCNT_TRACKER, records the caller's stack on
- * notrefcnt_tracker.  Called through __netns_tracker_alloc() only.
+ * notrefcnt_tracker under @tracker.  Nothing else is read through
+ * @tracker.  Called through __netns_tracker_alloc() only.
  *
  * Context: Any context allowed by @gfp.
  */
 void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp)
 {
-#ifdef CONFIG_NET_NS
-	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
-
-	atomic_long_add(sk->sk_family, &net->weak.sk_families);
 	hold_net_class(net, NET_WEAK_SOCK);
-#endif
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
 	ref_tracker_alloc(&net->notrefcnt_tracker, tracker, gfp);
 #endif
@@ -240,7 +237,7 @@ EXPORT_SYMBOL(net_weak_hold_sk);
 
 /**
  * net_weak_release_sk() - drop the weak reference of a kernel socket
- * @tracker: &sk->ns_tracker of the socket
+ * @tracker: the tracker given to net_weak_hold_sk()
  * @net: the namespace
  *
  * Undoes net_weak_hold_sk().  Called through __netns_tracker_free() only.
@@ -249,38 +246,55 @@ EXPORT_SYMBOL(net_weak_hold_sk);
  */
 void net_weak_release_sk(netns_tracker *tracker, struct net *net)
 {
-#ifdef CONFIG_NET_NS
-	const struct sock *sk = container_of(tracker, struct sock, ns_tracker);
-#endif
-
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
 	ref_tracker_free(&net->notrefcnt_tracker, tracker);
 #endif
-#ifdef CONFIG_NET_NS
-	if (unlikely(atomic_dec_if_positive(&net->weak.count[NET_WEAK_SOCK]) < 0)) {
-		net_weak_underflow(net, NET_WEAK_SOCK);
-		return;
-	}
-	atomic_long_sub(sk->sk_family, &net->weak.sk_families);
-#endif
+	release_net_class(net, NET_WEAK_SOCK);
 }
 EXPORT_SYMBOL(net_weak_release_sk);
 
 #ifdef CONFIG_NET_NS
+/*
+ * Namespaces whose teardown found weak references still held: first
+ * lingering, in the order they started to (so by deadline), then leaked
+ * once reported.  A namespace leaves either list when its last weak
+ * reference is released.  IRQ-safe: releases come from any context.
+ */
+static LIST_HEAD(net_lingering);
+static LIST_HEAD(net_leaked);
+static DEFINE_SPINLOCK(net_linger_lock);
+
+/* Leak reports and the lines that follow them, for every namespace. */
+static DEFINE_RATELIMIT_STATE(net_weak_ratelimit, 5 * HZ, 10);
+
+static int net_weak_grace_set(const char *val, const struct kernel_param *kp);
+
+static const struct kernel_param_ops net_weak_grace_ops = {
+	.set	= net_weak_grace_set,
+	.get	= param_get_uint,
+};
+
+/* Seconds a weak reference may outlive a teardown before it is reported. */
+unsigned int netns_weak_grace_secs = 300;
+EXPORT_SYMBOL_IF_KUNIT(netns_weak_grace_secs);
+module_param_cb(weak_grace_secs, &net_weak_grace_ops, &netns_weak_grace_secs,
+		0644);
+MODULE_PARM_DESC(weak_grace_secs,
+		 "report weak references still held this long after a namespace's teardown (0: at once)");
+
+static void net_linger_scan(struct work_struct *work);
+static DECLARE_DELAYED_WORK(net_linger_work, net_linger_scan);
+
+/*
+ * States are written by the cleanup worker, a failed creation and the
+ * linger code (under net_linger_lock); the release pairs with the acquire
+ * in net_broadcast_unreachable().
+ */
 static void net_set_state(struct net *net, enum net_state state)
 {
 	WRITE_ONCE(net->state_ns, ktime_get_ns());
-	WRITE_ONCE(net->state, state);
-}
-
-static bool net_weak_held(const struct net *net)
-{
-	int class;
-
-	for (class = 0; class < NET_WEAK_CLASSES; class++)
-		if (net_weak_count(net, class))
-			return true;
-	return false;
+	/* Pairs with smp_load_acquire() in net_broadcast_unreachable(). */
+	smp_store_release(&net->state, state);
 }
 
 /* Print the stacks that took the kernel socket references still held. */
@@ -289,7 +303,7 @@ static void net_weak_print_stacks(struct net *net)
 #ifdef CONFIG_NET_NS_REFCNT_TRACKER
 	char *buf, *line, *cur;
 
-	buf = kmalloc(SZ_4K, GFP_ATOMIC | __GFP_NOWARN);
+	buf = kmalloc(SZ_4K, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return;
 	ref_tracker_dir_snprint(&net->notrefcnt_tracker, buf, SZ_4K);
@@ -302,38 +316,166 @@ static void net_weak_print_stacks(struct net *net)
 #endif
 }
 
-/*
- * If weak references are still held on @net, report them once, by class,
- * and quarantine it.  @when names the check: after teardown, or when the
- * last passive reference went without a teardown (failed creation).
- * Returns true if @net is quarantined, now or already.
- */
-static bool net_weak_check(struct net *net, const char *when)
+static u64 net_linger_secs(const struct net *net)
+{
+	return div_u64(ktime_get_ns() - READ_ONCE(net->weak.linger_ns),
+		       NSEC_PER_SEC);
+}
+
+/* Report @net, lingering past the grace period; @net is pinned. */
+static void net_weak_report(struct net *net)
 {
 	int sk = net_weak_count(net, NET_WEAK_SOCK);
-	char family[24] = "";
+	int dev = net_weak_count(net, NET_WEAK_DEV);
 
-	if (READ_ONCE(net->state) == NET_STATE_QUARANTINED)
-		return true;
-	if (likely(!net_weak_held(net)))
-		return false;
-
-	if (sk == 1)
-		snprintf(family, sizeof(family), " (family %ld)",
-			 atomic_long_read(&net->weak.sk_families));
-	pr_warn("namespace inum %u cookie %llu still held %s by weak references: %d kernel socket%s%s, %d device%s, %d neigh parms, %d other; quarantined\n",
-		net->ns.inum, net->net_cookie, when,
-		sk, sk == 1 ? "" : "s", family,
-		net_weak_count(net, NET_WEAK_DEV),
-		net_weak_count(net, NET_WEAK_DEV) == 1 ? "" : "s",
+	trace_netns_leaked(net);
+	if (!__ratelimit(&net_weak_ratelimit))
+		return;
+	set_bit(NET_WEAK_REPORTED, &net->weak.warned);
+	pr_warn("namespace inum %u cookie %llu still held %llu s after teardown by weak references: %d kernel socket%s, %d device%s, %d neigh parms, %d other; memory kept until released\n",
+		net->ns.inum, net->net_cookie, net_linger_secs(net),
+		sk, sk == 1 ? "" : "s", dev, dev == 1 ? "" : "s",
 		net_weak_count(net, NET_WEAK_NEIGH_PARMS),
 		net_weak_count(net, NET_WEAK_OTHER));
 	net_weak_print_stacks(net);
-	trace_netns_quarantined(net);
-	net_set_state(net, NET_STATE_QUARANTINED);
-	atomic_inc(&net_quarantined);
-	return true;
 }
+
+/*
+ * The linger work: report, in deadline order, the lingering namespaces
+ * whose grace period is over, and sleep until the next deadline.  Armed
+ * when a namespace starts to linger and when the grace period changes;
+ * idle while nothing lingers.
+ */
+static void net_linger_scan(struct work_struct *work)
+{
+	u64 grace = (u64)READ_ONCE(netns_weak_grace_secs) * NSEC_PER_SEC;
+	unsigned long flags;
+	struct net *net;
+	u64 now, due;
+
+	for (;;) {
+		now = ktime_get_ns();
+		spin_lock_irqsave(&net_linger_lock, flags);
+		net = list_first_entry_or_null(&net_lingering, struct net,
+					       weak.linger_list);
+		if (!net) {
+			spin_unlock_irqrestore(&net_linger_lock, flags);
+			return;
+		}
+		due = net->weak.linger_ns + grace;
+		if (now < due) {
+			spin_unlock_irqrestore(&net_linger_lock, flags);
+			queue_delayed_work(system_unbound_wq, &net_linger_work,
+					   nsecs_to_jiffies(due - now) + 1);
+			return;
+		}
+		list_move_tail(&net->weak.linger_list, &net_leaked);
+		net_set_state(net, NET_STATE_LEAKED);
+		/* Listed, so weak references, so passive ones, are held. */
+		net_passive_inc(net);
+		spin_unlock_irqrestore(&net_linger_lock, flags);
+
+		net_weak_report(net);
+		net_passive_dec(net);
+		cond_resched();
+	}
+}
+
+/**
+ * netns_weak_grace_store() - set the grace period of weak references
+ * @secs: seconds a weak reference may outlive a teardown unreported
+ *
+ * Applies at once to the namespaces lingering now.
+ *
+ * Context: Any context.
+ */
+void netns_weak_grace_store(unsigned int secs)
+{
+	WRITE_ONCE(netns_weak_grace_secs, secs);
+	mod_delayed_work(system_unbound_wq, &net_linger_work, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(netns_weak_grace_store);
+
+static int net_weak_grace_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int secs;
+	int err = kstrtouint(val, 0, &secs);
+
+	if (!err)
+		netns_weak_grace_store(secs);
+	return err;
+}
+
+/* The last weak reference of @net is gone: it lingers no more. */
+static void net_weak_settle(struct net *net)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&net_linger_lock, flags);
+	if (!list_empty(&net->weak.linger_list)) {
+		list_del_init(&net->weak.linger_list);
+		net_set_state(net, NET_STATE_EXITED);
+	}
+	spin_unlock_irqrestore(&net_linger_lock, flags);
+}
+
+/*
+ * Called once @net's exit methods have run, or its creation was undone:
+ * if weak references are still held, @net starts to linger.  The caller
+ * holds a passive reference.
+ */
+static void net_weak_linger(struct net *net)
+{
+	unsigned long flags;
+
+	if (likely(!atomic_read(&net->weak.held)))
+		return;
+
+	spin_lock_irqsave(&net_linger_lock, flags);
+	WRITE_ONCE(net->weak.linger_ns, ktime_get_ns());
+	net_set_state(net, NET_STATE_LINGERING);
+	list_add_tail(&net->weak.linger_list, &net_lingering);
+	spin_unlock_irqrestore(&net_linger_lock, flags);
+	trace_netns_lingering(net);
+
+	/*
+	 * Either the release that drops weak.held to zero sees @net listed
+	 * (net_weak_release()), or this sees zero: pairs with the barrier
+	 * of atomic_dec_and_test() there.
+	 */
+	smp_mb();
+	if (!atomic_read(&net->weak.held))
+		net_weak_settle(net);
+	else
+		queue_delayed_work(system_unbound_wq, &net_linger_work,
+				   (unsigned long)READ_ONCE(netns_weak_grace_secs) * HZ);
+}
+
+/**
+ * net_weak_release() - drop a weak reference
+ * @net: the namespace
+ * @class: the class it was taken with
+ *
+ * The out-of-line half of release_net_class(): a release without a hold
+ * is reported and drops nothing; the last weak reference of a lingering
+ * namespace settles it; the passive reference goes last, and may free
+ * @net.
+ *
+ * Context: Any context.
+ */
+void net_weak_release(struct net *net, enum net_weak_class class)
+{
+	if (unlikely(atomic_dec_if_positive(&net->weak.count[class]) < 0)) {
+		net_weak_underflow(net, class);
+		return;
+	}
+	/* Pairs with smp_mb() in net_weak_linger(). */
+	if (atomic_dec_and_test(&net->weak.held) &&
+	    READ_ONCE(net->state) >= NET_STATE_LINGERING)
+		net_weak_settle(net);
+	net_passive_dec(net);
+}
+EXPORT_SYMBOL(net_weak_release);
 #endif /* CONFIG_NET_NS */
 
 /* Defaults that must be in place before any pernet init method runs. */
@@ -343,6 +485,7 @@ static __net_init void net_preinit(struct net *net, struct user_namespace *user_
 	refcount_set(&net->ns.count, 1);
 	ref_tracker_dir_init(&net->refcnt_tracker, 128, "net refcnt");
 	ref_tracker_dir_init(&net->notrefcnt_tracker, 128, "net notrefcnt");
+	INIT_LIST_HEAD(&net->weak.linger_list);
 
 	net->hash_mix = get_random_u32();
 	net->dev_base_seq = 1;
@@ -438,14 +581,47 @@ static void net_free_deferred(struct llist_node *released)
 		kmem_cache_free(net_cachep, net);
 }
 
+static void net_free_late(struct work_struct *work);
+static DECLARE_DELAYED_WORK(net_free_late_work, net_free_late);
+
+/*
+ * Structures released outside a teardown batch (a late holder, a failed
+ * creation) when no batch comes to free them: after rcu_barrier(), as a
+ * batch would.  On netns_wq, so never during a batch.
+ */
+static void net_free_late(struct work_struct *work)
+{
+	struct llist_node *released;
+
+	/* A batch queued behind this work frees them, with its barrier. */
+	if (!llist_empty(&net_cleanup_queue))
+		return;
+	released = llist_del_all(&net_free_queue);
+	if (!released)
+		return;
+	rcu_barrier();
+	net_free_deferred(released);
+}
+
+/**
+ * net_free_pending() - test whether released structures await freeing
+ *
+ * Context: Any context.
+ * Return: true while struct net memory waits for its final free.
+ */
+bool net_free_pending(void)
+{
+	return !llist_empty(&net_free_queue);
+}
+EXPORT_SYMBOL_IF_KUNIT(net_free_pending);
+
 /**
  * net_passive_dec() - drop a passive reference to a namespace
  * @net: the namespace
  *
  * The last passive reference releases what struct net still owns and
- * queues its memory for freeing after a further grace period.  A
- * namespace with weak references still outstanding, or quarantined by
- * its teardown, is kept instead: reported, never freed.
+ * queues its memory for freeing after a further grace period.  Weak
+ * references hold passive ones, so this never happens while one is held.
  *
  * Context: Any context.
  */
@@ -456,10 +632,12 @@ void net_passive_dec(struct net *net)
 	if (!refcount_dec_and_test(&net->passive))
 		return;
 
-	if (unlikely(net_weak_check(net, "at free")))
-		return;
-
 	trace_netns_freed(net);
+	if (test_bit(NET_WEAK_REPORTED, &net->weak.warned) &&
+	    __ratelimit(&net_weak_ratelimit))
+		pr_info("namespace inum %u cookie %llu released by its last weak reference %llu s after teardown; freed\n",
+			net->ns.inum, net->net_cookie, net_linger_secs(net));
+
 	spin_lock_irqsave(&net_all_lock, flags);
 	list_del_rcu(&net->all_list);
 	spin_unlock_irqrestore(&net_all_lock, flags);
@@ -473,7 +651,9 @@ void net_passive_dec(struct net *net)
 		ref_tracker_dir_exit(&net->refcnt_tracker);
 #endif
 
-	llist_add(&net->defer_free_list, &net_free_queue);
+	/* The first of an empty queue makes sure it is freed, batch or not. */
+	if (llist_add(&net->defer_free_list, &net_free_queue))
+		queue_delayed_work(netns_wq, &net_free_late_work, HZ);
 }
 
 /**
@@ -536,6 +716,8 @@ struct net *copy_net_ns(unsigned long flags,
 
 	net_key_domain_remove(fresh);
 	put_user_ns(user_ns);
+	/* An init method may have left a weak reference behind. */
+	net_weak_linger(fresh);
 	net_passive_dec(fresh);
 	dec_ucount(uc, UCOUNT_NET_NAMESPACES);
 	return ERR_PTR(err);
@@ -590,15 +772,20 @@ static struct {
 /* Namespaces queued for teardown and not yet taken by a batch. */
 static atomic_t net_cleanup_queued = ATOMIC_INIT(0);
 
+static int netns_watchdog_set(const char *val, const struct kernel_param *kp);
+
+static const struct kernel_param_ops netns_watchdog_ops = {
+	.set	= netns_watchdog_set,
+	.get	= param_get_uint,
+};
+
 /* Seconds one step may take before the watchdog warns; 0 turns it off. */
 unsigned int netns_cleanup_watchdog_secs = 120;
 EXPORT_SYMBOL_IF_KUNIT(netns_cleanup_watchdog_secs);
-module_param_named(cleanup_watchdog_secs, netns_cleanup_watchdog_secs,
-		   uint, 0644);
+module_param_cb(cleanup_watchdog_secs, &netns_watchdog_ops,
+		&netns_cleanup_watchdog_secs, 0644);
 MODULE_PARM_DESC(cleanup_watchdog_secs,
 		 "warn when a namespace teardown step runs longer (0: off)");
-
-#define NETNS_WATCHDOG_TICK	(HZ / 4)
 
 static void netns_cleanup_write_begin(void)
 {
@@ -653,6 +840,58 @@ void netns_cleanup_step(enum netns_cleanup_stage stage, const void *fn)
 static void netns_watchdog(struct work_struct *work);
 static DECLARE_DELAYED_WORK(netns_watchdog_work, netns_watchdog);
 
+/*
+ * Look at the worker in @delay jiffies, sooner if already planned; not at
+ * all while the watchdog is off (setting it on kicks it).
+ */
+static void netns_watchdog_arm(unsigned long delay)
+{
+	if (READ_ONCE(netns_cleanup_watchdog_secs))
+		queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
+				   delay);
+}
+
+/**
+ * netns_watchdog_store() - set the threshold of the cleanup watchdog
+ * @secs: seconds one teardown step may take before a warning; 0 is off
+ *
+ * A step that is running now is judged by the new threshold at once;
+ * turned off, the watchdog stops waking up.
+ *
+ * Context: Any context.
+ */
+void netns_watchdog_store(unsigned int secs)
+{
+	WRITE_ONCE(netns_cleanup_watchdog_secs, secs);
+	if (secs)
+		mod_delayed_work(system_unbound_wq, &netns_watchdog_work, 0);
+	else
+		cancel_delayed_work(&netns_watchdog_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(netns_watchdog_store);
+
+/**
+ * netns_watchdog_armed() - test whether the cleanup watchdog will wake
+ *
+ * Context: Any context.
+ * Return: true if the watchdog's work is queued or its timer runs.
+ */
+bool netns_watchdog_armed(void)
+{
+	return delayed_work_pending(&netns_watchdog_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(netns_watchdog_armed);
+
+static int netns_watchdog_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int secs;
+	int err = kstrtouint(val, 0, &secs);
+
+	if (!err)
+		netns_watchdog_store(secs);
+	return err;
+}
+
 static void netns_cleanup_begin(struct list_head *batch, unsigned int size)
 {
 	struct net *first = list_first_entry(batch, struct net, exit_list);
@@ -671,8 +910,7 @@ static void netns_cleanup_begin(struct list_head *batch, unsigned int size)
 	netns_cleanup.s.first_cookie = first->net_cookie;
 	netns_cleanup_write_end();
 	trace_netns_batch_start(size, queued);
-	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
-			   NETNS_WATCHDOG_TICK);
+	netns_watchdog_arm(0);
 }
 
 static void netns_cleanup_end(void)
@@ -708,45 +946,57 @@ void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
 }
 EXPORT_SYMBOL_IF_KUNIT(netns_cleanup_snapshot);
 
+static void netns_watchdog_warn(const struct netns_cleanup_snap *s, u64 stuck)
+{
+	/* RCU waits have no method: name the stage alone. */
+	if (s->fn)
+		pr_warn("cleanup watchdog: %ps stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
+			s->fn, stuck, netns_stage_names[s->stage], s->size,
+			s->size == 1 ? "" : "s", s->first_cookie,
+			s->first_inum, s->queued);
+	else
+		pr_warn("cleanup watchdog: stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
+			stuck, netns_stage_names[s->stage], s->size,
+			s->size == 1 ? "" : "s", s->first_cookie,
+			s->first_inum, s->queued);
+}
+
 /*
- * The cleanup watchdog: while a batch runs, every tick, warn once when
- * one step has run for netns_cleanup_watchdog_secs, and again each time
- * that time doubles.  A step is a pernet method (over the whole batch)
- * or a stage without one (RCU waits).
+ * The cleanup watchdog: while a batch runs, warn once when one step has
+ * run for netns_cleanup_watchdog_secs, and again each time that time
+ * doubles.  A step is a pernet method (over the whole batch) or a stage
+ * without one (RCU waits).  It wakes at the next deadline only: at the
+ * start of a batch, when the threshold is set, and when a deadline it
+ * slept for passes (the step may have changed meanwhile).  A new
+ * threshold applies to the step running when it is set.
  */
 static void netns_watchdog(struct work_struct *work)
 {
 	static u64 step_ns, next_secs;
+	static unsigned int armed_limit;
 	unsigned int limit = READ_ONCE(netns_cleanup_watchdog_secs);
 	struct netns_cleanup_snap s;
-	u64 stuck;
+	u64 now, stuck, due;
 
 	netns_cleanup_snapshot(&s);
-	if (!s.running)
+	if (!s.running || !limit)
 		return;
 
-	if (s.step_ns != step_ns) {
+	if (s.step_ns != step_ns || limit != armed_limit) {
 		step_ns = s.step_ns;
+		armed_limit = limit;
 		next_secs = limit;
 	}
-	stuck = div_u64(ktime_get_ns() - s.step_ns, NSEC_PER_SEC);
-	if (limit && s.stage < NETNS_STAGES && next_secs &&
-	    stuck >= next_secs) {
-		/* RCU waits have no method: name the stage alone. */
-		if (s.fn)
-			pr_warn("cleanup watchdog: %ps stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
-				s.fn, stuck, netns_stage_names[s.stage], s.size,
-				s.size == 1 ? "" : "s", s.first_cookie,
-				s.first_inum, s.queued);
-		else
-			pr_warn("cleanup watchdog: stuck for %llu s in stage %s, batch of %u namespace%s starting with cookie %llu inum %u, %u queued behind\n",
-				stuck, netns_stage_names[s.stage], s.size,
-				s.size == 1 ? "" : "s", s.first_cookie,
-				s.first_inum, s.queued);
+	now = ktime_get_ns();
+	stuck = div_u64(now - s.step_ns, NSEC_PER_SEC);
+	if (stuck >= next_secs) {
+		/* Between steps (nsid removal) nothing is reported. */
+		if (s.stage < NETNS_STAGES)
+			netns_watchdog_warn(&s, stuck);
 		next_secs = stuck * 2;
 	}
-	queue_delayed_work(system_unbound_wq, &netns_watchdog_work,
-			   NETNS_WATCHDOG_TICK);
+	due = s.step_ns + next_secs * NSEC_PER_SEC;
+	netns_watchdog_arm(due > now ? nsecs_to_jiffies(due - now) + 1 : 1);
 }
 
 /* Tear down every namespace queued so far, as one batch. */
@@ -807,9 +1057,9 @@ static void net_cleanup_batch(struct work_struct *work)
 		dec_ucount(net->ucounts, UCOUNT_NET_NAMESPACES);
 		net_key_domain_remove(net);
 		put_user_ns(net->user_ns);
-		/* Every holder of a weak reference must be gone by now. */
-		if (!net_weak_check(net, "after teardown"))
-			net_set_state(net, NET_STATE_EXITED);
+		net_set_state(net, NET_STATE_EXITED);
+		/* Holders of weak references are expected to be gone. */
+		net_weak_linger(net);
 		net_passive_dec(net);
 	}
 	if (size)
@@ -899,6 +1149,7 @@ struct net *get_net_ns_by_fd(int fd)
 EXPORT_SYMBOL_GPL(get_net_ns_by_fd);
 #else
 unsigned int netns_cleanup_watchdog_secs;
+unsigned int netns_weak_grace_secs;
 
 void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
 {

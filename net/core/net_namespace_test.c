@@ -1419,7 +1419,7 @@ static void netns_test_dying(struct kunit *test)
 	nt_nets_unpin(ctx);
 }
 
-/* ---- weak references: leak report and quarantine ------------------------ */
+/* ---- weak references: lingering, leak report, late release ------------- */
 
 /* Lines of the kernel log naming @cookie that contain @what. */
 static unsigned int nt_log_count(struct kunit *test, u64 cookie,
@@ -1457,12 +1457,17 @@ static unsigned int nt_weak_reports(struct kunit *test, u64 cookie, int sk,
 {
 	char what[160];
 
-	/* The test's kernel sockets are PF_NETLINK (16). */
 	snprintf(what, sizeof(what),
-		 "by weak references: %d kernel socket%s, %d device%s, %d neigh parms, %d other; quarantined",
-		 sk, sk == 1 ? " (family 16)" : "s", dev, dev == 1 ? "" : "s",
+		 "by weak references: %d kernel socket%s, %d device%s, %d neigh parms, %d other; memory kept until released",
+		 sk, sk == 1 ? "" : "s", dev, dev == 1 ? "" : "s",
 		 neigh, other);
 	return nt_log_count(test, cookie, what);
+}
+
+/* Lines saying that @cookie was freed after its leak report. */
+static unsigned int nt_late_free_lines(struct kunit *test, u64 cookie)
+{
+	return nt_log_count(test, cookie, "released by its last weak reference");
 }
 
 /* A weak reference report not announced so is a failure for the runner. */
@@ -1472,37 +1477,95 @@ static void nt_expect_weak_report(struct kunit *test, struct net *net)
 		   net->net_cookie);
 }
 
-/*
- * Drop @net and wait for its teardown to quarantine it: a holder that
- * keeps a passive reference (a kernel socket) keeps nt_nets_kill() from
- * seeing the teardown finish.
- */
-static void nt_net_kill_quarantined(struct kunit *test, struct net *net)
+static void nt_grace_restore(void *data)
 {
-	struct nt_slot *slot = nt_slot_of(test->priv, net);
-	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+	netns_weak_grace_store((unsigned long)data);
+}
 
-	KUNIT_ASSERT_NOT_NULL(test, slot);
-	nt_slot_drop(slot);
-	while (READ_ONCE(net->state) != NET_STATE_QUARANTINED) {
-		KUNIT_ASSERT_TRUE_MSG(test, time_before(jiffies, deadline),
-				      "namespace was not quarantined");
+/* Set the grace period for this case; the old one comes back after it. */
+static void nt_grace_set(struct kunit *test, unsigned int secs)
+{
+	unsigned long saved = READ_ONCE(netns_weak_grace_secs);
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, nt_grace_restore,
+							(void *)saved), 0);
+	netns_weak_grace_store(secs);
+}
+
+static bool nt_wait_state(struct net *net, enum net_state state,
+			  unsigned long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+
+	while (READ_ONCE(net->state) != state) {
+		if (time_after(jiffies, deadline))
+			return false;
 		usleep_range(1000, 2000);
 	}
-	/* Unpinned by nt_nets_unpin() once the holder is gone. */
+	return true;
+}
+
+/*
+ * Drop @net and wait for its teardown to leave it in @state (lingering or
+ * leaked): its weak references hold passive ones, so nt_nets_kill() would
+ * never see the teardown finish.  The slot stays pinned.
+ */
+static void nt_net_kill_held(struct kunit *test, struct net *net,
+			     enum net_state state)
+{
+	struct nt_slot *slot = nt_slot_of(test->priv, net);
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_ASSERT_EQ(test, slot->state, NT_LIVE);
+	nt_slot_drop(slot);
+	KUNIT_ASSERT_TRUE_MSG(test, nt_wait_state(net, state,
+						  NT_TEARDOWN_TIMEOUT),
+			      "namespace did not reach state %d", state);
+	/* Unpinned by nt_nets_unpin() (its holders may still be there). */
 	slot->state = NT_DEAD;
 }
 
+/*
+ * Give up our pin on @net now: from here only its weak references keep
+ * it, and the case must not touch it after releasing the last one.
+ */
+static void nt_net_unpin(struct kunit *test, struct net *net)
+{
+	struct nt_slot *slot = nt_slot_of(test->priv, net);
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_ASSERT_EQ(test, slot->state, NT_DEAD);
+	slot->net = NULL;
+	net_passive_dec(net);
+}
+
+/* Wait until every released struct net has been freed. */
+static bool nt_wait_freed(void)
+{
+	unsigned long deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+
+	while (net_free_pending()) {
+		if (time_after(jiffies, deadline))
+			return false;
+		msleep(20);
+	}
+	return true;
+}
+
+/*
+ * A forgotten hold_net(), with the grace period at 0: the namespace is
+ * reported at once, by class, and its memory stays; released late, it
+ * settles back to exited and is freed like any other, with one line.
+ */
 static void netns_test_weak_ref_leak(struct kunit *test)
 {
-	struct nt_ctx *ctx = test->priv;
-	int quarantined = atomic_read(&net_quarantined);
 	struct net *nets[2];
 	u64 leaky, clean;
 
 	if (!IS_ENABLED(CONFIG_PRINTK))
 		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
 
+	nt_grace_set(test, 0);
 	nets[0] = nt_net_new(test);
 	nets[1] = nt_net_new(test);
 	leaky = nets[0]->net_cookie;
@@ -1515,20 +1578,26 @@ static void netns_test_weak_ref_leak(struct kunit *test)
 	release_net(nets[1]);
 	nt_expect_weak_report(test, nets[0]);
 
-	/* The report comes at the end of the teardown, before any free. */
-	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
+	nt_net_kill(test, nets[1]);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[1]->state), NET_STATE_EXITED);
+	nt_net_kill_held(test, nets[0], NET_STATE_LEAKED);
 	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_OTHER), 1);
-	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_OTHER), 0);
 	KUNIT_EXPECT_EQ(test, nt_weak_reports(test, leaky, 0, 0, 0, 1), 1);
 	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[0]->state), NET_STATE_QUARANTINED);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[1]->state), NET_STATE_EXITED);
-	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+	/* Our pin and the weak reference's own passive reference. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&nets[0]->passive), 2);
 
-	/* Our pins are the last passive references: no second report. */
-	nt_nets_unpin(ctx);
+	/* Released late: no second report, back to exited, freed. */
+	release_net(nets[0]);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[0]->state), NET_STATE_EXITED);
+	KUNIT_EXPECT_EQ(test, refcount_read(&nets[0]->passive), 1);
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, leaky), 0);
+	nt_nets_unpin(test->priv);
+	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
 	KUNIT_EXPECT_EQ(test, nt_log_count(test, leaky, "by weak references"), 1);
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, leaky), 1);
 	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean));
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, clean), 0);
 }
 
 static struct proto nt_sk_proto = {
@@ -1537,45 +1606,51 @@ static struct proto nt_sk_proto = {
 	.obj_size	= sizeof(struct sock),
 };
 
-/* A kernel socket, through the real sk_alloc() and sk_free(). */
+/*
+ * A kernel socket, through the real sk_alloc() and sk_free(), freed after
+ * the teardown as one with packets left in a qdisc would be: it lingers
+ * without a word while the grace period runs, then is freed with it.
+ */
 static void netns_test_weak_sock(struct kunit *test)
 {
-	int quarantined = atomic_read(&net_quarantined);
-	struct net *leaky, *clean;
+	struct net *late, *clean;
 	struct sock *sk, *tidy;
+	u64 cookie;
 	int base;
 
 	if (!IS_ENABLED(CONFIG_PRINTK))
 		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
 
-	leaky = nt_net_new(test);
+	nt_grace_set(test, 3600);
+	late = nt_net_new(test);
 	clean = nt_net_new(test);
-	base = net_weak_count(leaky, NET_WEAK_SOCK);
+	cookie = late->net_cookie;
+	base = net_weak_count(late, NET_WEAK_SOCK);
 
-	sk = sk_alloc(leaky, PF_NETLINK, GFP_KERNEL, &nt_sk_proto, 1);
+	sk = sk_alloc(late, PF_NETLINK, GFP_KERNEL, &nt_sk_proto, 1);
 	KUNIT_ASSERT_NOT_NULL(test, sk);
-	KUNIT_EXPECT_EQ(test, net_weak_count(leaky, NET_WEAK_SOCK), base + 1);
+	KUNIT_EXPECT_EQ(test, net_weak_count(late, NET_WEAK_SOCK), base + 1);
 	tidy = sk_alloc(clean, PF_NETLINK, GFP_KERNEL, &nt_sk_proto, 1);
 	KUNIT_ASSERT_NOT_NULL(test, tidy);
 
-	/* Released in time: no report. */
+	/* Released in time: never lingers. */
 	sk_free(tidy);
 	KUNIT_EXPECT_EQ(test, net_weak_count(clean, NET_WEAK_SOCK), base);
 	nt_net_kill(test, clean);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(clean->state), NET_STATE_EXITED);
-	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, clean->net_cookie));
 
-	/* Still live after the exit methods: reported by class, quarantined. */
-	nt_expect_weak_report(test, leaky);
-	nt_net_kill_quarantined(test, leaky);
-	KUNIT_EXPECT_EQ(test, nt_weak_reports(test, leaky->net_cookie,
-					      1, 0, 0, 0), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+	/* Still there after the exit methods: lingering, not reported. */
+	nt_net_kill_held(test, late, NET_STATE_LINGERING);
+	KUNIT_EXPECT_EQ(test, net_weak_count(late, NET_WEAK_SOCK), 1);
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(late->state), NET_STATE_LINGERING);
 
-	/* A late free is harmless: the memory stays, the count drops. */
+	/* The socket goes last: it frees the namespace, silently. */
+	nt_net_unpin(test, late);
 	sk_free(sk);
-	KUNIT_EXPECT_EQ(test, net_weak_count(leaky, NET_WEAK_SOCK), 0);
-	KUNIT_EXPECT_EQ(test, refcount_read(&leaky->passive), 1);
+	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, cookie));
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, cookie), 0);
 }
 
 static const struct net_device_ops nt_netdev_ops;
@@ -1591,19 +1666,26 @@ static struct net_device *nt_netdev_new(struct kunit *test, struct net *net)
 	return dev;
 }
 
-/* A net device (never registered): dev_net_set() to free_netdev(). */
+/*
+ * A net device (never registered): dev_net_set() to free_netdev().  Moves
+ * hand the reference over.  One freed after the teardown, as a PPP unit
+ * or a device deleted from another namespace is, is not reported: its
+ * namespace lingers, and is freed at free_netdev().
+ */
 static void netns_test_weak_dev(struct kunit *test)
 {
-	int quarantined = atomic_read(&net_quarantined);
 	struct net_device *dev, *tidy;
 	struct net *nets[2];
+	u64 cookie;
 	int base;
 
 	if (!IS_ENABLED(CONFIG_PRINTK))
 		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
 
+	nt_grace_set(test, 3600);
 	nets[0] = nt_net_new(test);
 	nets[1] = nt_net_new(test);
+	cookie = nets[0]->net_cookie;
 
 	/* Each namespace has its loopback device. */
 	base = net_weak_count(nets[0], NET_WEAK_DEV);
@@ -1616,28 +1698,32 @@ static void netns_test_weak_dev(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base);
 	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_DEV), base + 1);
 
-	/* Freed in time: no report. */
+	/* Freed in time: no lingering. */
 	tidy = nt_netdev_new(test, nets[1]);
 	free_netdev(tidy);
 	KUNIT_EXPECT_EQ(test, net_weak_count(nets[1], NET_WEAK_DEV), base);
+	nt_net_kill(test, nets[1]);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[1]->state), NET_STATE_EXITED);
 
-	nt_expect_weak_report(test, nets[0]);
-	nt_nets_kill(test, nets, ARRAY_SIZE(nets));
-	KUNIT_EXPECT_EQ(test, nt_weak_reports(test, nets[0]->net_cookie,
-					      0, 1, 0, 0), 1);
-	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, nets[1]->net_cookie));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(nets[0]->state), NET_STATE_QUARANTINED);
-	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
+	nt_net_kill_held(test, nets[0], NET_STATE_LINGERING);
+	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_DEV), 1);
 
+	/* Only the device keeps it now; free_netdev() frees it. */
+	nt_net_unpin(test, nets[0]);
+	KUNIT_EXPECT_EQ(test, refcount_read(&nets[0]->passive), 1);
 	free_netdev(dev);
-	KUNIT_EXPECT_EQ(test, net_weak_count(nets[0], NET_WEAK_DEV), 0);
+	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, cookie));
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, cookie), 0);
 }
 
-/* Neighbour parameters: neigh_parms_alloc() to neigh_parms_release(). */
+/*
+ * Neighbour parameters: neigh_parms_alloc() to neigh_parms_release(),
+ * still held past a grace period of 0: reported at once, by class.
+ */
 static void netns_test_weak_neigh_parms(struct kunit *test)
 {
 #if IS_ENABLED(CONFIG_INET)
-	int quarantined = atomic_read(&net_quarantined);
 	struct neigh_parms *parms, *tidy;
 	struct net_device *dev;
 	struct net *net;
@@ -1646,6 +1732,7 @@ static void netns_test_weak_neigh_parms(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_PRINTK))
 		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
 
+	nt_grace_set(test, 0);
 	net = nt_net_new(test);
 	/* The loopback device's own parameters (ARP, neighbour discovery). */
 	base = net_weak_count(net, NET_WEAK_NEIGH_PARMS);
@@ -1661,17 +1748,93 @@ static void netns_test_weak_neigh_parms(struct kunit *test)
 	/* The device leaves; the parameters still point at @net. */
 	dev_net_set(dev, &init_net);
 	nt_expect_weak_report(test, net);
-	nt_net_kill(test, net);
+	nt_net_kill_held(test, net, NET_STATE_LEAKED);
 	KUNIT_EXPECT_EQ(test, nt_weak_reports(test, net->net_cookie,
 					      0, 0, 1, 0), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&net_quarantined), quarantined + 1);
 
 	neigh_parms_release(&arp_tbl, parms);
 	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_NEIGH_PARMS), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(net->state), NET_STATE_EXITED);
 	free_netdev(dev);
 #else
 	kunit_skip(test, "needs CONFIG_INET for arp_tbl");
 #endif
+}
+
+/*
+ * A holder kept past a short grace period: lingering until then, reported
+ * exactly once with its class, then freed, with one line, when it lets go.
+ */
+static void netns_test_weak_grace(struct kunit *test)
+{
+	struct net *net;
+	u64 cookie;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	nt_grace_set(test, 2);
+	net = nt_net_new(test);
+	cookie = net->net_cookie;
+	hold_net_class(net, NET_WEAK_DEV);
+	nt_expect_weak_report(test, net);
+
+	nt_net_kill_held(test, net, NET_STATE_LINGERING);
+	KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test, cookie));
+	KUNIT_EXPECT_TRUE(test, nt_wait_state(net, NET_STATE_LEAKED, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, nt_weak_reports(test, cookie, 0, 1, 0, 0), 1);
+
+	/* Reported once, however long it stays. */
+	msleep(2500);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(net->state), NET_STATE_LEAKED);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "by weak references"), 1);
+
+	nt_net_unpin(test, net);
+	release_net_class(net, NET_WEAK_DEV);
+	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
+	KUNIT_EXPECT_EQ(test, nt_late_free_lines(test, cookie), 1);
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "by weak references"), 1);
+}
+
+#define NT_LATE_NETS	8
+#define NT_LATE_HOLDS	125
+
+/*
+ * 1000 late releases, of every class, over namespaces torn down together:
+ * every namespace lingers, none is reported, and once the last holder is
+ * gone every one is exited with only our pin left, then freed.
+ */
+static void netns_test_weak_late_many(struct kunit *test)
+{
+	struct net *nets[NT_LATE_NETS];
+	unsigned int i, j;
+
+	if (!IS_ENABLED(CONFIG_PRINTK))
+		kunit_skip(test, "the report is only observable with CONFIG_PRINTK");
+
+	nt_grace_set(test, 3600);
+	for (i = 0; i < NT_LATE_NETS; i++) {
+		nets[i] = nt_net_new(test);
+		for (j = 0; j < NT_LATE_HOLDS; j++)
+			hold_net_class(nets[i], j % NET_WEAK_CLASSES);
+	}
+	for (i = 0; i < NT_LATE_NETS; i++)
+		nt_net_kill_held(test, nets[i], NET_STATE_LINGERING);
+
+	for (j = 0; j < NT_LATE_HOLDS; j++)
+		for (i = 0; i < NT_LATE_NETS; i++)
+			release_net_class(nets[i], j % NET_WEAK_CLASSES);
+
+	for (i = 0; i < NT_LATE_NETS; i++) {
+		KUNIT_EXPECT_EQ(test, READ_ONCE(nets[i]->state), NET_STATE_EXITED);
+		KUNIT_EXPECT_EQ(test, refcount_read(&nets[i]->passive), 1);
+		KUNIT_EXPECT_EQ(test, atomic_read(&nets[i]->weak.held), 0);
+		KUNIT_EXPECT_TRUE(test, list_empty(&nets[i]->weak.linger_list));
+		KUNIT_EXPECT_FALSE(test, nt_log_has_weak_report(test,
+								nets[i]->net_cookie));
+	}
+	nt_nets_unpin(test->priv);
+	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
 }
 
 /* A release without a hold warns once and leaves the count at zero. */
@@ -2623,10 +2786,38 @@ static struct pernet_operations nt_block_ops = {
 	.exit = nt_block_exit,
 };
 
+/* Register nt_block_ops, to hold the teardown of @net in its exit. */
+static void nt_block_arm(struct kunit *test, struct net *net)
+{
+	init_completion(&nt_block.entered);
+	init_completion(&nt_block.release);
+	KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_block_ops), 0);
+	WRITE_ONCE(nt_block.net, net);
+}
+
+/* Drop @net and wait until its teardown is held in nt_block_exit(). */
+static bool nt_block_enter(struct kunit *test, struct net *net)
+{
+	nt_slot_drop(nt_slot_of(test->priv, net));
+	if (wait_for_completion_timeout(&nt_block.entered, NT_TEARDOWN_TIMEOUT))
+		return true;
+	complete_all(&nt_block.release);
+	KUNIT_FAIL(test, "the teardown never reached nt_block_exit()");
+	return false;
+}
+
+static void nt_block_disarm(unsigned int watchdog_secs)
+{
+	WRITE_ONCE(nt_block.net, NULL);
+	netns_watchdog_store(watchdog_secs);
+	unregister_pernet_subsys(&nt_block_ops);
+}
+
 /*
  * What net_broadcast_unreachable() answers in the init and exit methods
  * of a probe: true while a namespace is set up and torn down, false for
- * live namespaces the registration replays or unregistration undoes.
+ * live namespaces the registration replays or unregistration undoes, and
+ * false during setup once the init method gave init_net an nsid for it.
  */
 static struct {
 	struct net *watched;		/* torn down while the case waits */
@@ -2634,6 +2825,9 @@ static struct {
 	atomic_t live_calls, live_unreachable;
 	int exit_unreachable;		/* -1 until @watched exits */
 	int exit_nsid;			/* init_net's nsid for it, then */
+	bool name_in_setup;		/* init names the new namespace */
+	int named_id;			/* the nsid it got, or an error */
+	int named_unreachable;		/* -1 until then */
 } nt_bc;
 
 static void nt_bc_probe(struct net *net, bool setup)
@@ -2653,7 +2847,17 @@ static void nt_bc_probe(struct net *net, bool setup)
 
 static int __net_init nt_bc_init(struct net *net)
 {
-	nt_bc_probe(net, !net_initialized(net));
+	bool setup = !net_initialized(net);
+
+	if (setup && READ_ONCE(nt_bc.name_in_setup)) {
+		WRITE_ONCE(nt_bc.name_in_setup, false);
+		WRITE_ONCE(nt_bc.named_id,
+			   peernet2id_alloc(&init_net, net, GFP_KERNEL));
+		WRITE_ONCE(nt_bc.named_unreachable,
+			   net_broadcast_unreachable(net));
+		return 0;
+	}
+	nt_bc_probe(net, setup);
 	return 0;
 }
 
@@ -2675,12 +2879,14 @@ static struct pernet_operations nt_bc_ops = {
 
 static void netns_test_broadcast_unreachable(struct kunit *test)
 {
-	struct net *net, *other;
+	struct net *net, *other, *named;
 	int id;
 
 	memset(&nt_bc, 0, sizeof(nt_bc));
 	nt_bc.exit_unreachable = -1;
 	nt_bc.exit_nsid = -1;
+	nt_bc.named_id = -1;
+	nt_bc.named_unreachable = -1;
 
 	/* The replay runs on live namespaces (init_net at least). */
 	KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_bc_ops), 0);
@@ -2707,6 +2913,17 @@ static void netns_test_broadcast_unreachable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(nt_bc.exit_nsid), 0);
 	WRITE_ONCE(nt_bc.watched, NULL);
 
+	/*
+	 * An init method names the namespace it sets up in init_net: a
+	 * listener there would hear it, so it is reachable from then on.
+	 */
+	WRITE_ONCE(nt_bc.name_in_setup, true);
+	named = nt_net_new(test);
+	KUNIT_EXPECT_GE(test, READ_ONCE(nt_bc.named_id), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nt_bc.named_unreachable), 0);
+	KUNIT_EXPECT_TRUE(test, peernet_has_id(&init_net, named));
+	KUNIT_EXPECT_FALSE(test, net_broadcast_unreachable(named));
+
 	/* Unregistration undoes the live ones, @other among them. */
 	atomic_set(&nt_bc.live_calls, 0);
 	unregister_pernet_subsys(&nt_bc_ops);
@@ -2728,25 +2945,17 @@ static void netns_test_cleanup_watchdog(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_PRINTK) || !IS_ENABLED(CONFIG_KALLSYMS))
 		kunit_skip(test, "the warning is only observable with PRINTK and KALLSYMS");
 
-	init_completion(&nt_block.entered);
-	init_completion(&nt_block.release);
-	KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_block_ops), 0);
 	net = nt_net_new(test);
 	behind[0] = nt_net_new(test);
 	behind[1] = nt_net_new(test);
 	cookie = net->net_cookie;
-	WRITE_ONCE(nt_block.net, net);
-	WRITE_ONCE(netns_cleanup_watchdog_secs, 2);
+	nt_block_arm(test, net);
+	netns_watchdog_store(2);
 	kunit_info(test, "expect one cleanup watchdog report for cookie %llu\n",
 		   cookie);
 
-	nt_slot_drop(nt_slot_of(ctx, net));
-	if (!wait_for_completion_timeout(&nt_block.entered,
-					 NT_TEARDOWN_TIMEOUT)) {
-		complete_all(&nt_block.release);
-		KUNIT_FAIL(test, "the teardown never reached nt_block_exit()");
+	if (!nt_block_enter(test, net))
 		goto out;
-	}
 	for (i = 0; i < ARRAY_SIZE(behind); i++)
 		nt_slot_drop(nt_slot_of(ctx, behind[i]));
 
@@ -2792,9 +3001,57 @@ static void netns_test_cleanup_watchdog(struct kunit *test)
 				NET_STATE_EXITED);
 	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "cleanup watchdog:"), 1);
 out:
-	WRITE_ONCE(nt_block.net, NULL);
-	WRITE_ONCE(netns_cleanup_watchdog_secs, saved);
-	unregister_pernet_subsys(&nt_block_ops);
+	nt_block_disarm(saved);
+}
+
+/*
+ * The watchdog turned on while a step is already stuck (as an admin would,
+ * seeing a teardown hang): the step is judged at once.  While it is off,
+ * nothing wakes it up.
+ */
+static void netns_test_watchdog_set_late(struct kunit *test)
+{
+	unsigned int saved = READ_ONCE(netns_cleanup_watchdog_secs);
+	struct nt_ctx *ctx = test->priv;
+	unsigned long deadline;
+	unsigned int warned;
+	struct net *net;
+	u64 cookie;
+
+	if (!IS_ENABLED(CONFIG_PRINTK) || !IS_ENABLED(CONFIG_KALLSYMS))
+		kunit_skip(test, "the warning is only observable with PRINTK and KALLSYMS");
+
+	net = nt_net_new(test);
+	cookie = net->net_cookie;
+	nt_block_arm(test, net);
+	netns_watchdog_store(0);
+
+	if (!nt_block_enter(test, net))
+		goto out;
+
+	/* Off: stuck for 1.5 s, and no work is pending to look at it. */
+	msleep(1500);
+	KUNIT_EXPECT_FALSE(test, netns_watchdog_armed());
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "cleanup watchdog:"), 0);
+
+	/* On, at 1 s: the step has been stuck longer, so it warns now. */
+	kunit_info(test, "expect one cleanup watchdog report for cookie %llu\n",
+		   cookie);
+	netns_watchdog_store(1);
+	deadline = jiffies + HZ;
+	while (!(warned = nt_log_count(test, cookie,
+				       "cleanup watchdog: nt_block_exit stuck")) &&
+	       time_before(jiffies, deadline))
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, warned, 1);
+
+	/* The next warning is due at twice the stuck time, not before. */
+	KUNIT_EXPECT_TRUE(test, netns_watchdog_armed());
+	complete_all(&nt_block.release);
+	KUNIT_EXPECT_TRUE(test, nt_slots_wait(ctx));
+	KUNIT_EXPECT_EQ(test, nt_log_count(test, cookie, "cleanup watchdog:"), 1);
+out:
+	nt_block_disarm(saved);
 }
 
 static struct kunit_case netns_core_test_cases[] = {
@@ -2810,8 +3067,11 @@ static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_weak_sock),
 	KUNIT_CASE(netns_test_weak_dev),
 	KUNIT_CASE(netns_test_weak_neigh_parms),
+	KUNIT_CASE_SLOW(netns_test_weak_grace),
+	KUNIT_CASE(netns_test_weak_late_many),
 	KUNIT_CASE(netns_test_weak_underflow),
 	KUNIT_CASE_SLOW(netns_test_cleanup_watchdog),
+	KUNIT_CASE_SLOW(netns_test_watchdog_set_late),
 	KUNIT_CASE(netns_test_nsid),
 	KUNIT_CASE(netns_test_fault_inject_register),
 	KUNIT_CASE(netns_test_generic_unpublished),

@@ -97,25 +97,50 @@ void netns_nsids_free_key(struct net *net)
  * @ids: set to the number of ids @net gives to its peers
  * @named: set to the number of ids other namespaces (or @net) give it
  *
- * A sample for debugfs: the counts may change as soon as it returns.
+ * A sample for debugfs, O(1): the counts may change as soon as it
+ * returns.
  *
- * Context: Any context but hard IRQ; takes @net's nsids.name_lock.
+ * Context: Any context.
  */
-void netns_nsids_count(struct net *net, unsigned int *ids,
+void netns_nsids_count(const struct net *net, unsigned int *ids,
 		       unsigned int *named)
 {
-	struct nsid_link *link;
-	unsigned long index;
+	*ids = READ_ONCE(net->nsids.nr_ids);
+	*named = READ_ONCE(net->nsids.nr_named);
+}
 
-	*ids = 0;
-	*named = 0;
-	xa_for_each(&net->nsids.by_id, index, link)
-		(*ids)++;
+/* Account @link on its owner's and its peer's side; both locks held. */
+static void nsid_link_add(struct nsid_link *link)
+{
+	struct netns_nsids *owner = &link->owner->nsids;
+	struct netns_nsids *peer = &link->peer->nsids;
 
-	spin_lock_bh(&net->nsids.name_lock);
-	hlist_for_each_entry(link, &net->nsids.named_by, name_node)
-		(*named)++;
-	spin_unlock_bh(&net->nsids.name_lock);
+	lockdep_assert_held(&owner->lock);
+	lockdep_assert_held(&peer->name_lock);
+	hlist_add_head(&link->name_node, &peer->named_by);
+	WRITE_ONCE(owner->nr_ids, owner->nr_ids + 1);
+	WRITE_ONCE(peer->nr_named, peer->nr_named + 1);
+}
+
+/* Take @link off its peer's named_by list; the peer's name_lock held. */
+static void nsid_link_unname(struct nsid_link *link)
+{
+	struct netns_nsids *peer = &link->peer->nsids;
+
+	lockdep_assert_held(&peer->name_lock);
+	hlist_del_init(&link->name_node);
+	WRITE_ONCE(peer->nr_named, peer->nr_named - 1);
+}
+
+/* Erase @link from its owner's tables; the owner's lock held. */
+static void nsid_link_erase(struct nsid_link *link)
+{
+	struct netns_nsids *owner = &link->owner->nsids;
+
+	lockdep_assert_held(&owner->lock);
+	xa_erase_bh(&owner->by_peer, link->peer->nsids.key);
+	xa_erase_bh(&owner->by_id, link->id);
+	WRITE_ONCE(owner->nr_ids, owner->nr_ids - 1);
 }
 
 /*
@@ -196,7 +221,7 @@ static int nsid_attach(struct net *owner, struct net *peer, int reqid,
 		goto unlock_peer;
 	}
 	xa_store_bh(&owner->nsids.by_id, slot, link, GFP_ATOMIC);
-	hlist_add_head(&link->name_node, &peer->nsids.named_by);
+	nsid_link_add(link);
 	spin_unlock(&peer->nsids.name_lock);
 	spin_unlock_bh(&owner->nsids.lock);
 
@@ -217,8 +242,7 @@ static void nsid_drop_from_owner(struct nsid_link *link)
 	struct net *owner = link->owner;
 
 	spin_lock_bh(&owner->nsids.lock);
-	xa_erase_bh(&owner->nsids.by_peer, link->peer->nsids.key);
-	xa_erase_bh(&owner->nsids.by_id, link->id);
+	nsid_link_erase(link);
 	spin_unlock_bh(&owner->nsids.lock);
 
 	/* Only a live owner can still have listeners to tell. */
@@ -251,7 +275,7 @@ static void nsid_purge(struct net *net)
 		link = hlist_entry_safe(st->named_by.first, struct nsid_link,
 					name_node);
 		if (link)
-			hlist_del_init(&link->name_node);
+			nsid_link_unname(link);
 		spin_unlock_bh(&st->name_lock);
 		if (!link)
 			break;
@@ -264,16 +288,14 @@ static void nsid_purge(struct net *net)
 		index = 0;
 		spin_lock_bh(&st->lock);
 		link = xa_find(&st->by_id, &index, ULONG_MAX, XA_PRESENT);
-		if (link) {
-			xa_erase_bh(&st->by_peer, link->peer->nsids.key);
-			xa_erase_bh(&st->by_id, index);
-		}
+		if (link)
+			nsid_link_erase(link);
 		spin_unlock_bh(&st->lock);
 		if (!link)
 			break;
 
 		spin_lock_bh(&link->peer->nsids.name_lock);
-		hlist_del_init(&link->name_node);
+		nsid_link_unname(link);
 		spin_unlock_bh(&link->peer->nsids.name_lock);
 		kfree_rcu(link, rcu);
 		cond_resched();

@@ -105,8 +105,9 @@ static int pernet_init_one(const struct pernet_operations *ops,
 	return err;
 }
 
-static void pernet_stage_rtnl(const struct pernet_span *span,
-			      struct list_head *nets)
+/* The RTNL stage for @nets, one chunk of a batch, under one RTNL hold. */
+static void pernet_stage_rtnl_chunk(const struct pernet_span *span,
+				    struct list_head *nets)
 {
 	const struct pernet_operations *ops;
 	LIST_HEAD(dev_kill_list);
@@ -135,6 +136,39 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 	/* Waits for the devices' last references: netdev_run_todo(). */
 	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_unlock);
 	rtnl_unlock();
+}
+
+/*
+ * The RTNL stage of a batch, NET_EXIT_RTNL_CHUNK namespaces at a time:
+ * RTNL is dropped between chunks, so that whoever waits for it (a new
+ * namespace registering its loopback device, a link being created) waits
+ * for one chunk, not for the whole batch.  The namespaces are dead and
+ * unlisted, so nothing else can reach their devices meanwhile.  @nets
+ * is restored, in order, before returning.
+ */
+static void pernet_stage_rtnl(const struct pernet_span *span,
+			      struct list_head *nets)
+{
+	LIST_HEAD(chunk);
+	LIST_HEAD(done);
+	unsigned int n;
+	struct net *net;
+
+	while (!list_empty(nets)) {
+		n = 0;
+		list_for_each_entry(net, nets, exit_list)
+			if (++n == NET_EXIT_RTNL_CHUNK)
+				break;
+		if (list_entry_is_head(net, nets, exit_list))
+			list_splice_init(nets, &chunk);
+		else
+			list_cut_position(&chunk, nets, &net->exit_list);
+
+		pernet_stage_rtnl_chunk(span, &chunk);
+		list_splice_tail_init(&chunk, &done);
+		cond_resched();
+	}
+	list_splice(&done, nets);
 }
 
 /*

@@ -23,7 +23,6 @@ struct net_generic;
 /* net_namespace.c */
 extern struct list_head net_all_list;
 extern spinlock_t net_all_lock;
-extern atomic_t net_quarantined;
 
 /*
  * Stages of a teardown batch, in order; exit and exit_batch methods
@@ -72,9 +71,14 @@ struct netns_cleanup_snap {
 };
 
 extern unsigned int netns_cleanup_watchdog_secs;
+extern unsigned int netns_weak_grace_secs;
 void netns_cleanup_snapshot(struct netns_cleanup_snap *snap);
 #ifdef CONFIG_NET_NS
 void netns_cleanup_step(enum netns_cleanup_stage stage, const void *fn);
+void netns_watchdog_store(unsigned int secs);
+bool netns_watchdog_armed(void);
+void netns_weak_grace_store(unsigned int secs);
+bool net_free_pending(void);
 #else
 static inline void netns_cleanup_step(enum netns_cleanup_stage stage,
 				      const void *fn)
@@ -97,7 +101,7 @@ void pernet_run_exit(struct list_head *net_exit_list);
 int netns_nsids_init(struct net *net);
 void netns_nsids_free_key(struct net *net);
 void netns_nsids_retire(struct list_head *net_exit_list);
-void netns_nsids_count(struct net *net, unsigned int *ids,
+void netns_nsids_count(const struct net *net, unsigned int *ids,
 		       unsigned int *named);
 void __init netns_nsids_rtnl_init(void);
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Network namespace lifecycle events: creation, queueing for teardown,
- * teardown batches and the exit methods they run, release of the memory
- * and quarantine.  Namespaces are named by nsfs inode number and cookie
- * (SO_NETNS_COOKIE), which is unique for the life of the system.
+ * teardown batches and the exit methods they run, weak references that
+ * outlive a teardown, and release of the memory.  Namespaces are named by
+ * nsfs inode number and cookie (SO_NETNS_COOKIE), which is unique for the
+ * life of the system.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM netns
@@ -87,7 +88,7 @@ DEFINE_EVENT(netns_one, netns_freed,
 	TP_ARGS(net)
 );
 
-TRACE_EVENT(netns_quarantined,
+DECLARE_EVENT_CLASS(netns_weak,
 
 	TP_PROTO(const struct net *net),
 
@@ -114,6 +115,18 @@ TRACE_EVENT(netns_quarantined,
 	TP_printk("inum=%u cookie=%llu sock=%d dev=%d neigh=%d other=%d",
 		  __entry->inum, __entry->cookie, __entry->sock, __entry->dev,
 		  __entry->neigh, __entry->other)
+);
+
+/* Weak references outlived the exit methods: the namespace lingers. */
+DEFINE_EVENT(netns_weak, netns_lingering,
+	TP_PROTO(const struct net *net),
+	TP_ARGS(net)
+);
+
+/* Still held after weak_grace_secs: reported as a leak. */
+DEFINE_EVENT(netns_weak, netns_leaked,
+	TP_PROTO(const struct net *net),
+	TP_ARGS(net)
 );
 
 TRACE_EVENT(netns_batch_start,

@@ -12,13 +12,16 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 #include <linux/capability.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
 
@@ -38,7 +41,8 @@
 /* rtnetlink                                                           */
 /* ------------------------------------------------------------------ */
 
-int nsc_nl_open(struct nsc_nl *nl)
+/* Set up @fd, an rtnetlink socket, as @nl: extack, capped acks, bound. */
+static int nsc_nl_setup(struct nsc_nl *nl, int fd)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	socklen_t salen = sizeof(sa);
@@ -46,9 +50,9 @@ int nsc_nl_open(struct nsc_nl *nl)
 	int err;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl->fd < 0)
-		return -errno;
+	nl->fd = fd;
+	if (fd < 0)
+		return fd;
 
 	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		       sizeof(one)) ||
@@ -66,27 +70,18 @@ int nsc_nl_open(struct nsc_nl *nl)
 	return 0;
 }
 
+int nsc_nl_open(struct nsc_nl *nl)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	return nsc_nl_setup(nl, fd < 0 ? -errno : fd);
+}
+
 int nsc_nl_open_in(struct nsc_nl *nl, int nsfd)
 {
-	int self, err, ret;
-
-	self = nsc_netns_self();
-	if (self < 0)
-		return self;
-	err = nsc_netns_enter(nsfd);
-	if (err) {
-		close(self);
-		return err;
-	}
-	ret = nsc_nl_open(nl);
-	err = nsc_netns_enter(self);
-	close(self);
-	if (err) {
-		if (!ret)
-			nsc_nl_close(nl);
-		return err;
-	}
-	return ret;
+	return nsc_nl_setup(nl, nsc_socket_in(nsfd, AF_NETLINK,
+					      SOCK_RAW | SOCK_CLOEXEC,
+					      NETLINK_ROUTE));
 }
 
 int nsc_nl_adopt(struct nsc_nl *nl, int fd)
@@ -644,6 +639,44 @@ int nsc_link_set_up(struct nsc_nl *nl, int ifindex, bool up)
 	return nsc_nl_talk(nl, &m, NULL, NULL);
 }
 
+int nsc_link_set_master(struct nsc_nl *nl, int ifindex, int master)
+{
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+		.ifi_index = ifindex,
+	};
+	struct nsc_msg m;
+
+	nsc_msg_init(&m, RTM_SETLINK, 0, &ifi, sizeof(ifi));
+	nsc_attr_put_u32(&m, IFLA_MASTER, master);
+	return nsc_nl_talk(nl, &m, NULL, NULL);
+}
+
+int nsc_addr_add(struct nsc_nl *nl, int ifindex, const char *addr,
+		 int prefixlen, uint32_t flags)
+{
+	struct ifaddrmsg ifa = {
+		.ifa_prefixlen = prefixlen,
+		.ifa_flags = flags & 0xff,
+		.ifa_index = ifindex,
+	};
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t len;
+	struct nsc_msg m;
+
+	ifa.ifa_family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(ifa.ifa_family, addr, bin) != 1)
+		return -EINVAL;
+	len = ifa.ifa_family == AF_INET6 ? sizeof(struct in6_addr) :
+					   sizeof(struct in_addr);
+	nsc_msg_init(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa,
+		     sizeof(ifa));
+	nsc_attr_put(&m, IFA_LOCAL, bin, len);
+	nsc_attr_put(&m, IFA_ADDRESS, bin, len);
+	nsc_attr_put_u32(&m, IFA_FLAGS, flags);
+	return nsc_nl_talk(nl, &m, NULL, NULL);
+}
+
 void nsc_link_set_netns_msg(struct nsc_msg *m, int ifindex,
 			    uint16_t ns_attr, uint32_t ns_val,
 			    const char *newname, int new_ifindex)
@@ -907,6 +940,31 @@ int nsc_netns_new(void)
 		return err;
 	}
 	return fd;
+}
+
+int nsc_socket_in(int nsfd, int domain, int type, int protocol)
+{
+	int self, err, sk;
+
+	self = nsc_netns_self();
+	if (self < 0)
+		return self;
+	err = nsc_netns_enter(nsfd);
+	if (err) {
+		close(self);
+		return err;
+	}
+	sk = socket(domain, type, protocol);
+	if (sk < 0)
+		sk = -errno;
+	err = nsc_netns_enter(self);
+	close(self);
+	if (err) {
+		if (sk >= 0)
+			close(sk);
+		return err;
+	}
+	return sk;
 }
 
 ino_t nsc_fd_ino(int fd)
@@ -1261,6 +1319,17 @@ int nsc_write_file(const char *path, const char *s)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+int nsc_split_lines(char *buf, char **lines, int max)
+{
+	char *save, *l;
+	int n = 0;
+
+	for (l = strtok_r(buf, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	return n;
+}
+
 int nsc_read_long(const char *path, long *val)
 {
 	char buf[64], *end;
@@ -1399,8 +1468,208 @@ void nsc_sleep_ms(unsigned int ms)
 }
 
 /* ------------------------------------------------------------------ */
+/* kernel log, slabs, tracefs                                          */
+/* ------------------------------------------------------------------ */
+
+int nsc_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+ssize_t nsc_kmsg_read(int fd, char *buf, size_t len)
+{
+	/* A record is at most a little over 1 KiB (PRINTKRB_RECORD_MAX). */
+	char rec[8192], *text, *end;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && (errno == EINTR || errno == EPIPE))
+			continue;	/* EPIPE: overwritten, go on */
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		rec[n] = '\0';
+		/* "prio,seq,usec,flags[,...];text\n[ KEY=value\n]..." */
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		end = strchr(text, '\n');
+		if (end)
+			*end = '\0';
+		if (!*text || !len)
+			continue;	/* 0 means "no more" */
+		snprintf(buf, len, "%s", text);
+		return strlen(buf);
+	}
+}
+
+int nsc_kmsg_write(const char *line)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "<4>%s\n", line);
+	return nsc_write_file("/dev/kmsg", buf);
+}
+
+/*
+ * The first number after "@key " at the start of a line of @path, or
+ * -errno (-ENOENT without such a line).
+ */
+static long nsc_file_key_long(const char *path, const char *key)
+{
+	size_t len = strlen(key);
+	long value = -ENOENT;
+	char line[512];
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, len) || line[len] != ' ')
+			continue;
+		if (sscanf(line + len, "%ld", &value) != 1)
+			value = -EINVAL;
+		break;
+	}
+	fclose(f);
+	return value;
+}
+
+long nsc_slab_objs(const char *cache)
+{
+	return nsc_file_key_long("/proc/slabinfo", cache);
+}
+
+/* Does a slub_debug cache list ("a,b,c*") name cache? */
+static bool nsc_slab_list_has(const char *list, const char *cache)
+{
+	char buf[512], *tok, *save;
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		n = strlen(tok);
+		if (n && tok[n - 1] == '*') {
+			if (!strncmp(tok, cache, n - 1))
+				return true;
+		} else if (!strcmp(tok, cache)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool nsc_slab_exact(const char *cache)
+{
+	char cmd[4096], blk[512], *tok, *save, *bsave, *b, *comma;
+	bool nomerge = false, debug = false;
+
+	if (nsc_read_file("/proc/cmdline", cmd, sizeof(cmd)) < 0)
+		return false;
+	for (tok = strtok_r(cmd, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (!strcmp(tok, "--"))
+			break;
+		if (!strcmp(tok, "slab_nomerge") || !strcmp(tok, "slub_nomerge"))
+			nomerge = true;
+		if (!strcmp(tok, "slub_debug") || !strcmp(tok, "slab_debug")) {
+			debug = true;
+			continue;
+		}
+		if (strncmp(tok, "slub_debug=", 11) &&
+		    strncmp(tok, "slab_debug=", 11))
+			continue;
+		snprintf(blk, sizeof(blk), "%s", tok + 11);
+		for (b = strtok_r(blk, ";", &bsave); b;
+		     b = strtok_r(NULL, ";", &bsave)) {
+			comma = strchr(b, ',');
+			if (!comma) {
+				/* Flags for every cache; "-": debugging off. */
+				if (b[0] != '-')
+					debug = true;
+			} else if (b[0] != '-' &&
+				   nsc_slab_list_has(comma + 1, cache)) {
+				debug = true;
+			}
+		}
+	}
+	return nomerge && debug;
+}
+
+int nsc_kernel_has_kasan(void)
+{
+	char line[256], sym[200];
+	int found = 0, any = 0;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return -errno;
+	/* "address type name [module]"; kasan_report() is in every mode. */
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %199s", sym) != 1)
+			continue;
+		any = 1;
+		found = !strcmp(sym, "kasan_report");
+	}
+	fclose(f);
+	return any ? found : -ENOENT;
+}
+
+int nsc_tracefs_ready(void)
+{
+	if (!access(NSC_TRACEFS "/events/netns/enable", W_OK))
+		return 0;
+	mount("tracefs", NSC_TRACEFS, "tracefs", 0, NULL);
+	return access(NSC_TRACEFS "/events/netns/enable", W_OK) ? -errno : 0;
+}
+
+int nsc_trace_find(char **lines, int n, int after, const char *event,
+		   const char *match)
+{
+	char tag[64];
+	int i;
+
+	snprintf(tag, sizeof(tag), " %s: ", event);
+	for (i = after + 1; i < n; i++)
+		if (strstr(lines[i], tag) && (!match || strstr(lines[i], match)))
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
 /* the core's debugfs view                                             */
 /* ------------------------------------------------------------------ */
+
+const char * const nsc_view_states[NSC_NR_STATES] = {
+	[NSC_ALIVE]	= "alive",
+	[NSC_QUEUED]	= "queued",
+	[NSC_EXITING]	= "exiting",
+	[NSC_EXITED]	= "exited",
+	[NSC_LINGERING]	= "lingering",
+	[NSC_LEAKED]	= "leaked",
+};
+
+int nsc_view_state_rank(const char *state)
+{
+	int i;
+
+	for (i = 0; i < NSC_NR_STATES; i++)
+		if (!strcmp(state, nsc_view_states[i]))
+			return i;
+	return -1;
+}
 
 int nsc_view_parse(const char *line, struct nsc_view_ns *v)
 {
@@ -1435,20 +1704,54 @@ int nsc_view_find(unsigned long inum, uint64_t cookie, struct nsc_view_ns *v)
 	return found;
 }
 
-long nsc_view_quarantined(void)
+int nsc_view_list(struct nsc_view_ns *v, int max)
 {
-	char line[128];
-	long total = -ENOENT;
+	struct nsc_view_ns cur;
+	char line[256];
+	int n = 0;
 	FILE *f;
 
-	f = fopen(NSC_SUMMARY, "r");
+	f = fopen(NSC_VIEW, "re");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "quarantined_total %ld", &total) == 1)
-			break;
+	while (fgets(line, sizeof(line), f)) {
+		if (nsc_view_parse(line, &cur))
+			continue;
+		if (n < max)
+			v[n] = cur;
+		n++;
+	}
 	fclose(f);
-	return total;
+	return n;
+}
+
+int nsc_view_wait_gone(unsigned long inum, uint64_t cookie, int timeout_ms,
+		       unsigned int *seen, struct nsc_view_ns *last)
+{
+	uint64_t end = nsc_now_ms() + timeout_ms;
+	struct nsc_view_ns v;
+	int found, r;
+
+	if (seen)
+		*seen = 0;
+	for (;;) {
+		found = nsc_view_find(inum, cookie, &v);
+		if (found <= 0)
+			return found < 0 ? found : 1;
+		r = nsc_view_state_rank(v.state);
+		if (seen && r >= 0)
+			*seen |= 1u << r;
+		if (last)
+			*last = v;
+		if (nsc_now_ms() >= end)
+			return 0;
+		nsc_sleep_ms(NSC_POLL_INTERVAL_MS);
+	}
+}
+
+long nsc_view_state_count(const char *state)
+{
+	return nsc_file_key_long(NSC_SUMMARY, state);
 }
 
 int nsc_fd_cookie(int fd, uint64_t *cookie)

@@ -167,6 +167,14 @@ int nsc_veth_add(struct nsc_nl *nl, const char *name, const char *peer,
 		 uint16_t peer_ns_attr, uint32_t peer_ns_val);
 int nsc_link_del(struct nsc_nl *nl, int ifindex);
 int nsc_link_set_up(struct nsc_nl *nl, int ifindex, bool up);
+/* Enslave a link to a master (e.g. a bridge port); master 0 releases it. */
+int nsc_link_set_master(struct nsc_nl *nl, int ifindex, int master);
+/*
+ * RTM_NEWADDR: an IPv4 or IPv6 address (by its text form) with its prefix
+ * length on a link; flags are IFA_F_* (e.g. IFA_F_NODAD).
+ */
+int nsc_addr_add(struct nsc_nl *nl, int ifindex, const char *addr,
+		 int prefixlen, uint32_t flags);
 /*
  * Move a link to another netns; newname (IFLA_IFNAME) may be NULL,
  * new_ifindex (IFLA_NEW_IFINDEX) 0.
@@ -250,6 +258,11 @@ int nsc_netns_self(void);
  */
 int nsc_netns_new(void);
 int nsc_netns_enter(int nsfd);
+/*
+ * A socket created in the netns referred to by nsfd (it stays there); the
+ * caller stays put.  Returns the socket or -errno.
+ */
+int nsc_socket_in(int nsfd, int domain, int type, int protocol);
 /* Inode number of an fd / path, 0 on error. */
 ino_t nsc_fd_ino(int fd);
 ino_t nsc_path_ino(const char *path);
@@ -337,6 +350,31 @@ int nsc_pidfd_open(pid_t pid);
 #define NSC_VIEW	"/sys/kernel/debug/netns/namespaces"
 #define NSC_SUMMARY	"/sys/kernel/debug/netns/summary"
 #define NSC_CLEANUP	"/sys/kernel/debug/netns/cleanup"
+#define NSC_VIEW_HEADER	\
+	"inum cookie state count passive sock dev neigh other owner ids named age_ms state_ms"
+/* Seconds weak references may outlive a teardown before they are reported. */
+#define NSC_WEAK_GRACE	"/sys/module/net_namespace/parameters/weak_grace_secs"
+
+/*
+ * The states of the view, in the order summary lists them: a namespace
+ * moves forward from alive to exited.  One whose teardown still finds weak
+ * references lingers instead, is leaked (and reported) if they are still
+ * held after weak_grace_secs, and goes back to exited (then is freed) when
+ * the last one is released.
+ */
+enum nsc_view_state {
+	NSC_ALIVE,
+	NSC_QUEUED,
+	NSC_EXITING,
+	NSC_EXITED,
+	NSC_LINGERING,
+	NSC_LEAKED,
+	NSC_NR_STATES
+};
+
+extern const char * const nsc_view_states[NSC_NR_STATES];
+/* The nsc_view_state of a state name, or -1. */
+int nsc_view_state_rank(const char *state);
 
 /* One line of NSC_VIEW. */
 struct nsc_view_ns {
@@ -353,12 +391,25 @@ struct nsc_view_ns {
 int nsc_view_parse(const char *line, struct nsc_view_ns *v);
 /*
  * Find the namespace inum/cookie in NSC_VIEW: 1 found, 0 absent, -errno.
- * Inode numbers are reused once a namespace is gone while a quarantined
- * namespace stays listed: the cookie tells them apart.
+ * Inode numbers are reused once a namespace is torn down, while a lingering
+ * or leaked namespace stays listed: the cookie tells them apart.
  */
 int nsc_view_find(unsigned long inum, uint64_t cookie, struct nsc_view_ns *v);
-/* The quarantined_total line of NSC_SUMMARY, or -errno. */
-long nsc_view_quarantined(void);
+/*
+ * Every namespace of NSC_VIEW, in one open: returns how many are listed
+ * (only the first max are stored) or -errno.
+ */
+int nsc_view_list(struct nsc_view_ns *v, int max);
+/*
+ * Wait up to timeout_ms until the namespace inum/cookie has left NSC_VIEW
+ * (its memory was released): 1 gone, 0 still listed, -errno.  *seen (may
+ * be NULL) gets a bit (1 << nsc_view_state) for every state it was seen
+ * in, *last (may be NULL) its last line.
+ */
+int nsc_view_wait_gone(unsigned long inum, uint64_t cookie, int timeout_ms,
+		       unsigned int *seen, struct nsc_view_ns *last);
+/* The number of namespaces in state (a name) per NSC_SUMMARY, or -errno. */
+long nsc_view_state_count(const char *state);
 /* SO_NETNS_COOKIE of the namespace behind fd; the caller stays put. */
 int nsc_fd_cookie(int fd, uint64_t *cookie);
 
@@ -369,10 +420,55 @@ int nsc_fd_cookie(int fd, uint64_t *cookie);
 /* Read a (small) file into buf, NUL-terminated; returns length or -errno. */
 ssize_t nsc_read_file(const char *path, char *buf, size_t len);
 int nsc_write_file(const char *path, const char *s);
+/*
+ * Split buf (modified in place) into at most max non-empty lines; returns
+ * their number.
+ */
+int nsc_split_lines(char *buf, char **lines, int max);
 int nsc_read_long(const char *path, long *val);
 int nsc_write_long(const char *path, long val);
 /* 1 if a /proc/net/dev style file lists the interface, 0 if not. */
 int nsc_proc_net_dev_has(const char *path, const char *ifname);
+
+/*
+ * The kernel log.  nsc_kmsg_open() opens /dev/kmsg for reading from its
+ * end (only records logged from now on), non-blocking.  nsc_kmsg_read()
+ * stores the text of the next record in buf (NUL-terminated, without the
+ * prefix and the dictionary) and returns its length, 0 when there is no
+ * more for now, or -errno; records overwritten before they were read are
+ * skipped.  nsc_kmsg_write() logs a line (KERN_WARNING).
+ */
+int nsc_kmsg_open(void);
+ssize_t nsc_kmsg_read(int fd, char *buf, size_t len);
+int nsc_kmsg_write(const char *line);
+
+/*
+ * active_objs of a slab cache in /proc/slabinfo, or -errno (-ENOENT: not
+ * listed, e.g. merged into another cache).
+ */
+long nsc_slab_objs(const char *cache);
+/*
+ * Whether that count is exact: booted with slab_nomerge and slub_debug (or
+ * slab_debug) covering the cache, whose objects then bypass the per-CPU
+ * freelists.  KASAN's quarantine still counts freed objects: see
+ * nsc_kernel_has_kasan().
+ */
+bool nsc_slab_exact(const char *cache);
+/* 1 if the kernel has KASAN (per /proc/kallsyms), 0 if not, -errno. */
+int nsc_kernel_has_kasan(void);
+
+#define NSC_TRACEFS	"/sys/kernel/tracing"
+/*
+ * 0 when events/netns/ of tracefs can be enabled (tracefs mounted at
+ * NSC_TRACEFS if it is not), else -errno.
+ */
+int nsc_tracefs_ready(void);
+/*
+ * Index in lines of the first event @event (" event: ") whose line
+ * contains match (any if NULL), after index after; -1 if none.
+ */
+int nsc_trace_find(char **lines, int n, int after, const char *event,
+		   const char *match);
 
 /* "ENOMEM" for ENOMEM or -ENOMEM; "E<n>" for unknown values. */
 const char *nsc_errno_name(int err);

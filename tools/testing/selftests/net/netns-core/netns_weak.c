@@ -4,7 +4,8 @@
  * (/sys/kernel/debug/netns/namespaces): a device moved between namespaces
  * hands its reference over at every move, and when the namespace it ends
  * in is destroyed, every namespace involved is back at its baseline and
- * nothing is quarantined.
+ * the destroyed one leaves the view without lingering: no weak reference
+ * outlived its teardown.
  *
  * Every test runs in a fresh netns "A" (the test process) with two more
  * namespaces "B" and "C" referenced by fds.
@@ -25,7 +26,6 @@ FIXTURE(weak) {
 	unsigned long ino[3];	/* A, B, C */
 	uint64_t cookie[3];
 	struct nsc_view_ns base[3];
-	long quarantined;
 };
 
 FIXTURE_SETUP(weak)
@@ -58,8 +58,6 @@ FIXTURE_SETUP(weak)
 		EXPECT_GE(self->base[i].dev, 1);
 		EXPECT_GE(self->base[i].sock, 1);
 	}
-	self->quarantined = nsc_view_quarantined();
-	ASSERT_GE(self->quarantined, 0);
 }
 
 FIXTURE_TEARDOWN(weak)
@@ -91,9 +89,30 @@ static void expect_weak(struct __test_metadata *_metadata,
 }
 
 /*
+ * Expect C, closed, to leave the view without lingering or being leaked:
+ * its teardown found no weak reference left.
+ */
+static void expect_c_gone(struct __test_metadata *_metadata,
+			  struct _test_data_weak *self)
+{
+	unsigned int seen;
+	struct nsc_view_ns v = {};
+
+	EXPECT_EQ(1, nsc_view_wait_gone(self->ino[2], self->cookie[2],
+					NSC_POLL_TIMEOUT_MS, &seen, &v)) {
+		TH_LOG("C still in the view: %s count %u passive %u sock %d dev %d neigh %d",
+		       v.state, v.count, v.passive, v.sock, v.dev, v.neigh);
+	}
+	EXPECT_EQ(0, seen & (1u << NSC_LINGERING | 1u << NSC_LEAKED)) {
+		TH_LOG("C lingered: sock %d dev %d neigh %d other %d",
+		       v.sock, v.dev, v.neigh, v.other);
+	}
+}
+
+/*
  * A dummy device moved across A, B and C: at every stop only its holder
  * counts its device and neigh parms weak references; when C dies with it
- * every namespace is back at its baseline and nothing is quarantined.
+ * every namespace is back at its baseline and C never lingers.
  */
 TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 {
@@ -141,18 +160,16 @@ TEST_F_TIMEOUT(weak, device_moves_then_netns_dies, 120)
 	nsc_nl_close(&nlx[2]);
 	close(self->nsc);
 	self->nsc = -1;
-	EXPECT_TRUE(NSC_POLL(nsc_view_find(self->ino[2], self->cookie[2], &v) == 0,
-			     NSC_POLL_TIMEOUT_MS)) {
-		TH_LOG("C still in the view: %s count %u passive %u sock %d dev %d neigh %d",
-		       v.state, v.count, v.passive, v.sock, v.dev, v.neigh);
-	}
+	expect_c_gone(_metadata, self);
 	expect_weak(_metadata, self, 0, 0, 0);
 	expect_weak(_metadata, self, 1, 0, 0);
-	EXPECT_EQ(self->quarantined, nsc_view_quarantined());
 	nsc_nl_close(&nlx[1]);
 }
 
-/* A veth pair spanning B and C: C's death takes both ends. */
+/*
+ * A veth pair spanning B and C: C's death takes both ends, and C never
+ * lingers.
+ */
 TEST_F_TIMEOUT(weak, veth_across_netns_dies, 120)
 {
 	struct nsc_nl nlb;
@@ -172,10 +189,8 @@ TEST_F_TIMEOUT(weak, veth_across_netns_dies, 120)
 	self->nsc = -1;
 	EXPECT_TRUE(NSC_POLL(nsc_link_index(&nlb, "nsc-wb") == -ENODEV,
 			     NSC_POLL_TIMEOUT_MS));
-	EXPECT_TRUE(NSC_POLL(nsc_view_find(self->ino[2], self->cookie[2], &v) == 0,
-			     NSC_POLL_TIMEOUT_MS));
+	expect_c_gone(_metadata, self);
 	expect_weak(_metadata, self, 1, 0, 0);
-	EXPECT_EQ(self->quarantined, nsc_view_quarantined());
 	nsc_nl_close(&nlb);
 }
 

@@ -5,7 +5,9 @@
  * Measures, for L live namespaces and with or without an nsid for every
  * namespace, the cost of creating namespaces, of tearing them down (until
  * they are really freed), of create/drop churn, the kernel memory each one
- * takes and the creation rate of two processes at once.  See README.
+ * takes, the creation rate of two processes at once and the latency of
+ * starting a namespace or creating a link while L namespaces are torn down.
+ * See README.
  *
  * "Freed" is detected with the namespace ucount: copy_net_ns() charges
  * UCOUNT_NET_NAMESPACES and the cleanup work gives the charge back as the
@@ -19,8 +21,8 @@
  * Process layout: the supervisor (initial user namespace) raises and
  * restores global limits and forwards signals; the worker runs the
  * benchmark, by default in a private user namespace whose own
- * max_net_namespaces makes the count hermetic; the parallel case forks two
- * more children.
+ * max_net_namespaces makes the count hermetic; the parallel and contended
+ * cases fork two more children.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -42,6 +44,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -69,9 +72,14 @@
 #define FD_MARGIN	256
 /* The first settle may wait for namespaces dropped before we started. */
 #define SETTLE_TIMEOUT_S 120
+/* Contended case: probe period, operations per probe, time cap. */
+#define CONT_PERIOD_NS	5000000ull
+#define CONT_MAX_OPS	3000
+#define CONT_CAP_S	120
 
 enum {
-	C_CREATION, C_BATCH, C_CHURN, C_PARALLEL, C_MEMORY, C_LIVE, C_NR
+	C_CREATION, C_BATCH, C_CHURN, C_PARALLEL, C_MEMORY, C_LIVE,
+	C_CONTENDED, C_NR
 };
 
 static const char *const case_names[C_NR] = {
@@ -81,6 +89,7 @@ static const char *const case_names[C_NR] = {
 	[C_PARALLEL] = "parallel",
 	[C_MEMORY] = "memory",
 	[C_LIVE] = "live_teardown",
+	[C_CONTENDED] = "contended",
 };
 
 static struct {
@@ -163,6 +172,15 @@ static void sleep_us(long us)
 		;
 }
 
+/* Sleep until CLOCK_MONOTONIC reads t (ns). */
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { t / 1000000000ull, t % 1000000000ull };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 /* A netns_util result (-errno on failure) as 0, or -1 with errno set. */
 static int libc_ret(long ret)
 {
@@ -236,42 +254,9 @@ static long mem_kernel(const struct meminfo *m)
 /* active_objs of the net_namespace cache, or -1 if it is not listed. */
 static long slab_objs(void)
 {
-	char line[512];
-	long active = -1;
-	FILE *f;
+	long n = nsc_slab_objs("net_namespace");
 
-	f = fopen("/proc/slabinfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "net_namespace ", 14)) {
-			if (sscanf(line + 14, "%ld", &active) != 1)
-				active = -1;
-			break;
-		}
-	}
-	fclose(f);
-	return active;
-}
-
-/* Does a slub_debug cache list ("a,b,c*") name net_namespace? */
-static int slab_list_has_netns(const char *list)
-{
-	char buf[512], *tok, *save;
-	size_t n;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		n = strlen(tok);
-		if (n && tok[n - 1] == '*') {
-			if (!strncmp(tok, "net_namespace", n - 1))
-				return 1;
-		} else if (!strcmp(tok, "net_namespace")) {
-			return 1;
-		}
-	}
-	return 0;
+	return n < 0 ? -1 : n;
 }
 
 /*
@@ -281,37 +266,7 @@ static int slab_list_has_netns(const char *list)
  */
 static int slab_is_exact(void)
 {
-	char cmd[4096], blk[512], *tok, *save, *bsave, *b, *comma;
-	int nomerge = 0, debug = 0;
-
-	if (read_str("/proc/cmdline", cmd, sizeof(cmd)))
-		return 0;
-	for (tok = strtok_r(cmd, " \t", &save); tok;
-	     tok = strtok_r(NULL, " \t", &save)) {
-		if (!strcmp(tok, "--"))
-			break;
-		if (!strcmp(tok, "slab_nomerge") || !strcmp(tok, "slub_nomerge"))
-			nomerge = 1;
-		if (!strcmp(tok, "slub_debug") || !strcmp(tok, "slab_debug")) {
-			debug = 1;
-			continue;
-		}
-		if (strncmp(tok, "slub_debug=", 11) && strncmp(tok, "slab_debug=", 11))
-			continue;
-		snprintf(blk, sizeof(blk), "%s", tok + 11);
-		for (b = strtok_r(blk, ";", &bsave); b;
-		     b = strtok_r(NULL, ";", &bsave)) {
-			comma = strchr(b, ',');
-			if (!comma) {
-				/* Flags for every cache; "-" turns debugging off. */
-				if (b[0] != '-')
-					debug = 1;
-			} else if (b[0] != '-' && slab_list_has_netns(comma + 1)) {
-				debug = 1;
-			}
-		}
-	}
-	return nomerge && debug;
+	return nsc_slab_exact("net_namespace");
 }
 
 /* ------------------------------------------------- supervisor: global state */
@@ -457,17 +412,17 @@ static void nsid_assign(struct nsc_nl *nl, int fd)
 
 /*
  * Create a namespace, keep it by an nsfs fd, go back home.  *cost gets the
- * time of unshare() plus setns(), without the open() in between.
+ * time of unshare() plus setns(), without the open() in between.  Returns
+ * the fd, or -1 with errno set when unshare() fails.
  */
-static int ns_new(uint64_t *cost)
+static int ns_try_new(uint64_t *cost)
 {
 	uint64_t t0, t1, t2, t3;
 	int fd;
 
 	t0 = now_ns();
 	if (unshare(CLONE_NEWNET))
-		die("unshare(CLONE_NEWNET) with %ld of our namespaces alive: %m",
-		    alive);
+		return -1;
 	t1 = now_ns();
 	fd = open(SELF_NET, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -478,6 +433,16 @@ static int ns_new(uint64_t *cost)
 	t3 = now_ns();
 	if (cost)
 		*cost = (t1 - t0) + (t3 - t2);
+	return fd;
+}
+
+static int ns_new(uint64_t *cost)
+{
+	int fd = ns_try_new(cost);
+
+	if (fd < 0)
+		die("unshare(CLONE_NEWNET) with %ld of our namespaces alive: %m",
+		    alive);
 	return fd;
 }
 
@@ -494,26 +459,84 @@ static void ns_new_many(int *fds, long n)
 	}
 }
 
+/* Set the limit so that a probe succeeds once `remaining` are left. */
+static void arm(long remaining)
+{
+	set_limit(remaining + 1);
+}
+
+/*
+ * The contended case's start probe creates namespaces while we wait for a
+ * drain.  It holds them (counted in held) until the drain is seen, and it
+ * and the drain probe take turns at the ucount: the limit is armed only
+ * while the gate is ours, so the start probe never meets it.
+ */
+struct ns_gate {
+	atomic_int busy;
+	atomic_long held;
+};
+
+static int gate_try(struct ns_gate *g)
+{
+	int idle = 0;
+
+	return atomic_compare_exchange_strong(&g->busy, &idle, 1);
+}
+
+static void gate_put(struct ns_gate *g)
+{
+	atomic_store(&g->busy, 0);
+}
+
+/*
+ * One drain probe: 0 when it created a namespace (the caller is in it),
+ * else -1 with errno (ENOSPC: not drained yet).  With a gate, the limit is
+ * armed for this probe only and the gate stays taken on success, until
+ * wait_drained() has opened the limit again.
+ */
+static int drain_probe(struct ns_gate *g)
+{
+	int err;
+
+	if (!g)
+		return unshare(CLONE_NEWNET);
+	if (!gate_try(g)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	arm(alive + atomic_load(&g->held));
+	if (!unshare(CLONE_NEWNET))
+		return 0;
+	err = errno;
+	set_limit(open_limit);
+	gate_put(g);
+	errno = err;
+	return -1;
+}
+
 /*
  * Wait until the ucount shows that at most `alive` namespaces of ours
- * exist.  max_net_namespaces must already be alive + 1 (see arm()).
- * Returns the time from t0 to the start of the first successful probe; the
- * probe's namespace becomes the new spare.
+ * exist (plus those the start probe holds, with a gate).  Without a gate,
+ * max_net_namespaces must already be alive + 1 (see arm()).  Returns the
+ * time from t0 to the start of the first successful probe; the probe's
+ * namespace becomes the new spare.
  */
-static uint64_t wait_drained(uint64_t t0, const char *what, long timeout_s)
+static uint64_t wait_drained(uint64_t t0, const char *what, long timeout_s,
+			     struct ns_gate *g)
 {
 	uint64_t t, tmo = (uint64_t)timeout_s * 1000000000ull;
 	int noted = 0;
 
 	for (;;) {
 		t = now_ns();
-		if (!unshare(CLONE_NEWNET))
+		if (!drain_probe(g))
 			break;
 		if (errno != ENOSPC)
 			die("%s: probe unshare(CLONE_NEWNET): %m", what);
 		if (t - t0 > tmo)
 			die("%s: dropped namespaces not freed after %ld s (limit %ld)",
-			    what, timeout_s, alive + 1);
+			    what, timeout_s,
+			    alive + (g ? atomic_load(&g->held) : 0) + 1);
 		if (!noted && t - t0 > 60000000000ull) {
 			fprintf(stderr, "# %s: still waiting for the drain (60 s)\n",
 				what);
@@ -528,28 +551,19 @@ static uint64_t wait_drained(uint64_t t0, const char *what, long timeout_s)
 		die("setns(home): %m");
 	alive++;
 	set_limit(open_limit);
+	if (g)
+		gate_put(g);
 	if (cur_nsid)
 		nsid_assign(&home_nl, spare_fd);
 	return t - t0;
 }
 
-/* Set the limit so that a probe succeeds once `remaining` are left. */
-static void arm(long remaining)
+/* Drop n namespaces and the spare; returns the time before the first close(). */
+static uint64_t drop(int *fds, long n)
 {
-	set_limit(remaining + 1);
-}
-
-/*
- * Drop n namespaces (and the spare) and return the time until all of them
- * are freed.  The timed window starts before the first close().
- */
-static uint64_t drop_and_wait(int *fds, long n, const char *what)
-{
-	uint64_t t0;
+	uint64_t t0 = now_ns();
 	long i;
 
-	arm(alive - n - (spare_fd >= 0));
-	t0 = now_ns();
 	if (spare_fd >= 0) {
 		close(spare_fd);
 		spare_fd = -1;
@@ -558,7 +572,17 @@ static uint64_t drop_and_wait(int *fds, long n, const char *what)
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	alive -= n;
-	return wait_drained(t0, what, opt.timeout_s);
+	return t0;
+}
+
+/*
+ * Drop n namespaces (and the spare) and return the time until all of them
+ * are freed.  The timed window starts before the first close().
+ */
+static uint64_t drop_and_wait(int *fds, long n, const char *what)
+{
+	arm(alive - n - (spare_fd >= 0));
+	return wait_drained(drop(fds, n), what, opt.timeout_s, NULL);
 }
 
 static double ms(uint64_t ns)
@@ -710,7 +734,7 @@ static void case_churn(void)
 	}
 	t1 = now_ns();
 	arm(alive);
-	t = wait_drained(t0, "churn", opt.timeout_s);
+	t = wait_drained(t0, "churn", opt.timeout_s, NULL);
 	emit("churn", "total", ms(t), "ms");
 	emit("churn", "per_ns", ms(t) / (C + 1), "ms");
 	emit("churn", "loop", ms(t1 - t0), "ms");
@@ -855,12 +879,253 @@ static void case_memory(void)
 }
 
 /*
+ * Contended case: L namespaces held by fds are dropped at once and, until
+ * the drain is seen, two probe processes measure what a user waits for
+ * meanwhile, every CONT_PERIOD_NS (the veth probe half a period later):
+ * "start", unshare(CLONE_NEWNET) + setns() back home as in ns_new(), and
+ * "veth", creating and deleting a veth pair in the home namespace.
+ */
+enum { CONT_START, CONT_VETH, CONT_NR };
+
+static const char *const cont_names[CONT_NR] = {
+	[CONT_START] = "start",
+	[CONT_VETH] = "veth",
+};
+
+struct cont_probe {
+	long n;				/* successful operations, in us[] */
+	long errors;			/* failed ones, by errno in hist */
+	struct nsc_errno_hist hist;
+	int capped;			/* stopped before the drain was seen */
+	uint64_t span;			/* from go to the end of the last one */
+	double us[CONT_MAX_OPS];
+};
+
+/* Shared with the probes (nsc_shared_alloc()). */
+struct cont_shared {
+	struct ns_gate gate;
+	atomic_int stop;
+	struct cont_probe probe[CONT_NR];
+};
+
+/*
+ * The start probe keeps every namespace it creates (the fds stay open
+ * until it exits), so that the drain probe can tell the dropped ones from
+ * them.  The gate keeps the drain probe's limit away from its unshare().
+ */
+static int cont_start(struct ns_gate *g, uint64_t *cost)
+{
+	int fd;
+
+	while (!gate_try(g))
+		sched_yield();
+	fd = ns_try_new(cost);
+	if (fd >= 0)
+		atomic_fetch_add(&g->held, 1);
+	gate_put(g);
+	return fd < 0 ? -errno : 0;
+}
+
+/* RTM_DELLINK by name: the peer goes with it. */
+static int link_del_name(struct nsc_nl *nl, const char *name)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nsc_msg m;
+
+	nsc_msg_init(&m, RTM_DELLINK, 0, &ifi, sizeof(ifi));
+	nsc_attr_put_str(&m, IFLA_IFNAME, name);
+	return nsc_nl_talk(nl, &m, NULL, NULL);
+}
+
+/* Create and delete the veth pair of iteration i; *cost gets the pair. */
+static int cont_veth(struct nsc_nl *nl, long i, uint64_t *cost)
+{
+	char name[IFNAMSIZ], peer[IFNAMSIZ];
+	int err, id = getpid() % 10000000;
+	uint64_t t0;
+
+	snprintf(name, sizeof(name), "nb%da%ld", id, i);
+	snprintf(peer, sizeof(peer), "nb%db%ld", id, i);
+	t0 = now_ns();
+	err = nsc_veth_add(nl, name, peer, 0, 0);
+	if (err)
+		return err;
+	err = link_del_name(nl, name);
+	*cost = now_ns() - t0;
+	/* Not timed: one more try, so that nothing is left behind. */
+	if (err && link_del_name(nl, name) && nsc_link_index(nl, name) > 0)
+		fprintf(stderr, "# contended: veth %s left behind\n", name);
+	return err;
+}
+
+static void cont_child(struct cont_shared *sh, int k, int go, int rdy, int rel)
+{
+	struct cont_probe *p = &sh->probe[k];
+	uint64_t start, next, end, cost;
+	struct nsc_nl nl;
+	char c = 'r';
+	long i;
+	int err;
+
+	role = ROLE_CHILD;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The spare dies with the batch: drop our reference to it. */
+	if (spare_fd >= 0)
+		close(spare_fd);
+	if (k == CONT_VETH)
+		nl_open(&nl);
+	if (write(rdy, &c, 1) != 1)
+		_exit(EXIT_FAIL);
+	close(rdy);
+	/* Go: the parent closes the pipe. */
+	if (read(go, &c, 1))
+		_exit(EXIT_FAIL);
+	start = now_ns();
+	next = start + k * CONT_PERIOD_NS / CONT_NR;
+	end = start + CONT_CAP_S * 1000000000ull;
+	p->capped = 1;
+	for (i = 0; i < CONT_MAX_OPS; i++) {
+		sleep_until(next);
+		if (atomic_load(&sh->stop)) {
+			p->capped = 0;
+			break;
+		}
+		if (now_ns() >= end)
+			break;
+		if (k == CONT_START)
+			err = cont_start(&sh->gate, &cost);
+		else
+			err = cont_veth(&nl, i, &cost);
+		if (err) {
+			p->errors++;
+			nsc_errno_hist_add(&p->hist, err);
+		} else {
+			p->us[p->n++] = cost / 1e3;
+		}
+		p->span = now_ns() - start;
+		/* Ticks an operation overran are skipped. */
+		while (next <= start + p->span)
+			next += CONT_PERIOD_NS;
+	}
+	/* Hold the namespaces until the parent closes the release pipe. */
+	while (read(rel, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+static void cont_emit(int k, struct cont_probe *p)
+{
+	const char *name = cont_names[k];
+	char m[32], hist[256];
+
+	snprintf(m, sizeof(m), "%s_ops", name);
+	emit("contended", m, p->n, "ops");
+	snprintf(m, sizeof(m), "%s_errors", name);
+	emit("contended", m, p->errors, "ops");
+	if (p->errors)
+		printf("# contended L=%ld nsid=%d: %s errors %s\n", cur_live,
+		       cur_nsid, name,
+		       nsc_errno_hist_str(&p->hist, hist, sizeof(hist)));
+	if (p->capped)
+		printf("# contended L=%ld nsid=%d: %s capped: %ld operations in %.0f ms\n",
+		       cur_live, cur_nsid, name, p->n + p->errors, ms(p->span));
+	if (!p->n)
+		return;
+	qsort(p->us, p->n, sizeof(*p->us), cmp_double);
+	snprintf(m, sizeof(m), "%s_p50", name);
+	emit("contended", m, pct(p->us, p->n, 0.50), "us");
+	snprintf(m, sizeof(m), "%s_p99", name);
+	emit("contended", m, pct(p->us, p->n, 0.99), "us");
+	snprintf(m, sizeof(m), "%s_max", name);
+	emit("contended", m, p->us[p->n - 1], "us");
+}
+
+static void case_contended(void)
+{
+	struct cont_shared *sh = nsc_shared_alloc(sizeof(*sh));
+	int go[2], rdy[2], rel[2], k, status;
+	long n = cur_live;
+	pid_t pid[CONT_NR];
+	uint64_t t;
+	int *fds;
+	char c;
+
+	if (!sh)
+		die("contended: shared memory: %m");
+	if (pipe2(go, O_CLOEXEC) || pipe2(rdy, O_CLOEXEC) || pipe2(rel, O_CLOEXEC))
+		die("pipe: %m");
+	/* The probes exist before the batch: they hold none of its fds. */
+	fflush(stdout);
+	fflush(stderr);
+	for (k = 0; k < CONT_NR; k++) {
+		pid[k] = fork();
+		if (pid[k] < 0)
+			die("fork: %m");
+		if (!pid[k]) {
+			close(go[1]);
+			close(rdy[0]);
+			close(rel[1]);
+			cont_child(sh, k, go[0], rdy[1], rel[0]);
+		}
+	}
+	close(go[0]);
+	close(rdy[1]);
+	close(rel[0]);
+	for (k = 0; k < CONT_NR; k++)
+		if (read(rdy[0], &c, 1) != 1)
+			die("contended: a probe failed (see above)");
+	close(rdy[0]);
+
+	fds = xcalloc(n, sizeof(*fds));
+	ns_new_many(fds, n);
+	/* Go: the probes start with the first close(). */
+	close(go[1]);
+	t = wait_drained(drop(fds, n), "contended", opt.timeout_s, &sh->gate);
+	atomic_store(&sh->stop, 1);
+	close(rel[1]);
+	for (k = 0; k < CONT_NR; k++) {
+		while (waitpid(pid[k], &status, 0) < 0)
+			if (errno != EINTR)
+				die("waitpid: %m");
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			die("contended: the %s probe failed (status 0x%x)",
+			    cont_names[k], status);
+	}
+	/* The window also frees the spare: L + 1 namespaces. */
+	emit("contended", "teardown", ms(t), "ms");
+	for (k = 0; k < CONT_NR; k++)
+		cont_emit(k, &sh->probe[k]);
+	/* What the start probe held (not timed). */
+	drop_and_wait(NULL, 0, "contended: drop the probe's namespaces");
+	nsc_shared_free(sh, sizeof(*sh));
+	free(fds);
+}
+
+static int want(int c)
+{
+	return opt.cases & (1u << c);
+}
+
+/*
+ * Namespaces of ours a case adds to n_live live ones, at most: C or M, or
+ * the contended case's batch of n_live and what its start probe holds.
+ */
+static long case_extra(long n_live)
+{
+	long extra = opt.C > opt.M ? opt.C : opt.M;
+
+	if (want(C_CONTENDED) && n_live && n_live + CONT_MAX_OPS > extra)
+		extra = n_live + CONT_MAX_OPS;
+	return extra;
+}
+
+/*
  * Build L live namespaces.  Stops early (returns fewer) when the memory
  * they would take, with room for the cases, does not fit.
  */
 static long build_live(int *fds, long n_live)
 {
-	long i, per_kb, extra = opt.C > opt.M ? opt.C : opt.M;
+	long i, per_kb, extra = case_extra(n_live);
 	struct meminfo m0, m;
 	long reserve;
 
@@ -897,11 +1162,6 @@ static void check_clock(void)
 	printf("# clocksource changed to '%s': refusing to measure\n", cs);
 	fflush(stdout);
 	exit(EXIT_CLOCK);
-}
-
-static int want(int c)
-{
-	return opt.cases & (1u << c);
 }
 
 static void run_cell(long n_live, int nsid)
@@ -955,6 +1215,10 @@ static void run_cell(long n_live, int nsid)
 	if (want(C_MEMORY)) {
 		case_memory();
 		st_done("memory");
+	}
+	if (want(C_CONTENDED) && n_live) {
+		case_contended();
+		st_done("contended");
 	}
 
 	t = drop_and_wait(live, n_live, "live_teardown");
@@ -1112,7 +1376,8 @@ static int worker_main(pid_t sup)
 	 */
 	arm(alive);
 	wait_drained(now_ns(), "initial settle",
-		     opt.timeout_s < SETTLE_TIMEOUT_S ? opt.timeout_s : SETTLE_TIMEOUT_S);
+		     opt.timeout_s < SETTLE_TIMEOUT_S ? opt.timeout_s : SETTLE_TIMEOUT_S,
+		     NULL);
 	if (opt.selftest)
 		st_baseline();
 
@@ -1149,7 +1414,8 @@ static void print_usage(FILE *f)
 		"  -C, --count N        namespaces per case (default 1000)\n"
 		"  -M, --mem-count N    namespaces created by the memory case (default: C)\n"
 		"      --nsid both|on|off   cells with / without nsids (default both)\n"
-		"      --cases LIST     creation,batch_teardown,churn,parallel,memory,live_teardown or all\n"
+		"      --cases LIST     creation,batch_teardown,churn,parallel,memory,live_teardown,\n"
+		"                       contended or all\n"
 		"      --selftest       small sizes (L=10, C=20 unless given), asserts\n"
 		"                       completion and ucount/slabinfo agreement, TAP output\n"
 		"      --ucount userns|global   where the drain limit is set (default userns)\n"
@@ -1313,8 +1579,8 @@ static void sup_limits(void)
 	for (i = 0; i < opt.n_live; i++)
 		if (opt.live[i] > lmax)
 			lmax = opt.live[i];
-	fds = lmax + (opt.C > opt.M ? opt.C : opt.M) + FD_MARGIN;
-	nsn = lmax + (opt.C > opt.M ? opt.C : opt.M) + NS_MARGIN;
+	fds = lmax + case_extra(lmax) + FD_MARGIN;
+	nsn = lmax + case_extra(lmax) + NS_MARGIN;
 
 	if (libc_ret(nsc_read_long(NR_OPEN_PATH, &cur)))
 		die("read %s: %m", NR_OPEN_PATH);

@@ -17,11 +17,13 @@
 #   B speedup how many times better B is than A: median(A)/median(B) for
 #             costs (us, ms, kB: lower is better), median(B)/median(A) for
 #             rates (ns_per_s: higher is better); > 1 means B is better.
-#             "-" for counts (objs), which are not a cost.
+#             "-" for counts (objs, ops), which are not a cost.
 #
-# With --summary, only the headline metric of each case (creation mean,
-# teardown and churn per namespace, parallel rate, kernel memory) is shown,
-# as "median (min-max)" per label plus the speedup: the README's table.
+# With --summary, only the headline metrics of each case (creation mean,
+# teardown and churn per namespace, parallel rate, kernel memory; for
+# contended the teardown and the p99 and max latency of both probes) are
+# shown, as "median (min-max)" per label plus the speedup: the README's
+# table.
 #
 # Example: report.sh stock=boot1.txt stock=boot2.txt ours=boot3.txt ours=boot4.txt
 set -euo pipefail
@@ -105,6 +107,11 @@ END {
 		headline["parallel", "rate"] = 1
 		headline["memory", "kernel_per_1000"] = 1
 		headline["live_teardown", "per_ns"] = 1
+		headline["contended", "teardown"] = 1
+		headline["contended", "start_p99"] = 1
+		headline["contended", "start_max"] = 1
+		headline["contended", "veth_p99"] = 1
+		headline["contended", "veth_max"] = 1
 	}
 	hdr = "| case | L | nsid | metric | unit |"
 	sep = "|---|---:|---:|---|---|"
