@@ -119,10 +119,11 @@ profile: bench-kernels guest-bin
 
 # make upstream-selftests: the upstream selftests of the subsystems whose
 # files our series patches, on both bench kernels (same config), one boot
-# each (guest/upstream.sh): rtnetlink.sh subtest by subtest,
-# uevent_filtering, /proc/sys listed in readdir order (initial and fresh
-# namespace, and device names that test the name comparison), and the
-# link/netconf/nsid messages and uevents heard over a namespace's life.
+# each (guest/upstream.sh): rtnetlink.sh and fib_tests.sh subtest by
+# subtest, uevent_filtering, /proc/sys listed in readdir order (initial
+# and fresh namespace, and device names that test the name comparison),
+# and the link/netconf/nsid messages and uevents heard over a namespace's
+# life.
 # Results in build/upstream/{stock,ours}.txt, their full text in
 # {stock,ours}.dump; the table, test by test, in build/upstream/compare.md.
 # Fails when a test's result differs, or a test ran on one side only.

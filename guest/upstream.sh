@@ -7,7 +7,9 @@
 # kernel. The host compares the two boots test by test
 # (scripts/compare-upstream.sh); only a difference between them matters.
 # Many subtests fail or skip on both kernels: the config is tinyconfig with
-# IPv4, IPv6, veth, dummy and bridge, the userspace busybox and iproute2.
+# IPv4, IPv6, veth, dummy and bridge (no policy routing, IPv4 multipath,
+# VRF, lightweight tunnels, tc classifiers or netfilter), the userspace
+# busybox and iproute2.
 #
 # One line per test on the results channel (ttyS1), "KEY: RESULT", KEY
 # being PART/NAME:
@@ -26,6 +28,12 @@
 #                        <function>: FAIL if it printed a FAIL line, else
 #                        PASS if a PASS line, else SKIP (every such line's
 #                        verdict in parentheses when there were several)
+#   fib/<test>           tools/testing/selftests/net/fib_tests.sh -t <test>
+#                        (a name from its TESTS): FAIL if a check printed
+#                        [FAIL], else PASS if one printed [ OK ], else SKIP
+#                        if a part was skipped; in parentheses the number
+#                        of checks, the ranks of the failed ones, and the
+#                        exit status if it stopped before its end
 #   guest/*              added by the host: the boot's status, and the
 #                        kernel warnings and the like in the console log
 # Listings and captures are hashed on the results channel and written in
@@ -33,7 +41,11 @@
 # host can diff them when the hashes differ. KEY is the test's, except:
 # sysctl/<ns>-order is the text of sysctl/<ns>-tree, sysctl/devname-* is
 # under sysctl/devname-order, uevent/* under uevent/uevent_filtering.
-# rtnetlink.sh's output (-v) is there too, under rtnetlink/<function>.
+# rtnetlink.sh's output (-v) is there too, under rtnetlink/<function>, and
+# fib_tests.sh's (-v, namespace names' random suffixes as XXXXXX) under
+# fib/<test>. Both run subtest by subtest, each under a time limit and all
+# under a budget (RTNL_*, FIB_*; fib's budget a hard bound), so that the
+# boot ends well within the host's UPSTREAM_TIMEOUT.
 #
 # Internal: "upstream.sh --sysctl-list" and "upstream.sh --devnames" are
 # the parts run inside a fresh namespace (unshare -n).
@@ -48,6 +60,15 @@ UP=/netns-core/upstream
 RTNL_TIMEOUT=${RTNL_TIMEOUT:-180}
 RTNL_BUDGET=${RTNL_BUDGET:-900}
 UEVENT_TIMEOUT=${UEVENT_TIMEOUT:-300}
+# The same for fib_tests.sh, whose budget is a hard bound. Estimated, not
+# yet measured: 2 to 4 min under TCG, of which about 1 min of sleeps
+# (fib6_gc_test's 48 s, the carrier, notify and v6_gw tests' few).
+FIB_TIMEOUT=${FIB_TIMEOUT:-120}
+FIB_BUDGET=${FIB_BUDGET:-300}
+# fib_tests.sh tests not run (result "NOT RUN (skip list)" on both
+# kernels). Empty: all of them fit the budget. The first to go if they
+# stop fitting: fib6_gc_test (four waits of 12 s for the IPv6 route GC).
+FIB_SKIP=()
 
 # Sysctls whose value is not compared (the entry is still listed, and
 # counts for the order): shell patterns on the path under /proc/sys.
@@ -447,6 +468,103 @@ rtnetlink_part() {
 	cd / || return
 }
 
+# ---------------------------------------------------------------- fib
+
+# fib/<test>'s verdict from fib_tests.sh's output (stdin). Its checks print
+# "    TEST: <what>  [ OK ]" or "[FAIL]" (log_test), a part that cannot run
+# prints "SKIP: ..." or "... Skipping test", and the end "Tests passed: N".
+# FAIL if a check failed, else PASS if one passed, else SKIP if a part was
+# skipped; in parentheses, the number of checks and which ones failed
+# (their ranks in the output, in ranges), the number of parts skipped, and
+# the exit status when the script did not get to its end (set -e, or a
+# test's own exit) or gave no result.
+fib_verdict() {
+	awk -v rc="$1" '
+	function ranges(r, i, j) {
+		for (i = 1; i <= f; i = j + 1) {
+			j = i
+			while (j < f && fail[j + 1] == fail[j] + 1)
+				j++
+			r = r (i > 1 ? "," : "") fail[i] (j > i ? "-" fail[j] : "")
+		}
+		return r
+	}
+	/^ *TEST: .*\[ OK \]$/ { n++; next }
+	/^ *TEST: .*\[FAIL\]$/ { fail[++f] = ++n; next }
+	/^SKIP: |Skipping test$/ { s++; next }
+	/^Tests passed: / { summary = 1 }
+	END {
+		if (rc == "timeout") v = "TIMEOUT"
+		else if (f) v = "FAIL"
+		else if (n) v = "PASS"
+		else if (s) v = "SKIP"
+		else v = "NO RESULT"
+		d = ""
+		if (f) d = f " of " n " checks failed: " ranges()
+		else if (n) d = n (n > 1 ? " checks" : " check")
+		if (s && n) d = d "; " s " skipped"
+		if (rc != "timeout" && (!summary || v == "NO RESULT"))
+			d = d (d != "" ? "; " : "") "exit status " rc
+		if (d != "") v = v " (" d ")"
+		print v
+	}'
+}
+
+fib_part() {
+	local dir=$UP/net t tests rc out=/tmp/upstream-fib.txt verdict
+	local start begin limit
+	if [ ! -r $dir/fib_tests.sh ]; then
+		result fib/fib_tests.sh "FAIL (not in the initramfs)"
+		return
+	fi
+	# TESTS="a b \<newline> c ..."
+	tests=$(awk '/^TESTS="/ { on = 1; sub(/^TESTS="/, "") }
+		on { done = sub(/".*/, ""); gsub(/\\/, ""); print; if (done) exit }' \
+		$dir/fib_tests.sh)
+	if [ -z "$tests" ]; then
+		result fib/fib_tests.sh "FAIL (no TESTS list)"
+		return
+	fi
+	# It sources lib.sh from the current directory, and the notify tests
+	# write errors.txt there.
+	cd $dir || return
+	begin=$SECONDS
+	for t in $tests; do
+		if [[ " ${FIB_SKIP[*]} " == *" $t "* ]]; then
+			result "fib/$t" "NOT RUN (skip list)"
+			continue
+		fi
+		# The budget is a hard bound: the last test gets what is left.
+		limit=$((FIB_BUDGET - (SECONDS - begin)))
+		if [ $limit -le 0 ]; then
+			result "fib/$t" "NOT RUN (over the ${FIB_BUDGET} s budget)"
+			continue
+		fi
+		[ $limit -le "$FIB_TIMEOUT" ] || limit=$FIB_TIMEOUT
+		log "fib: fib_tests.sh -t $t"
+		start=$SECONDS
+		timeout -k 10 "$limit" bash ./fib_tests.sh -v -t "$t" > $out 2>&1 < /dev/null
+		rc=$?
+		# Namespace names end in a random suffix (lib.sh's setup_ns):
+		# the same text on both kernels.
+		sed -E 's/(ns[0-9]+)-[A-Za-z0-9]{6}/\1-XXXXXX/g' $out | dump "fib/$t"
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			rc=timeout
+		fi
+		verdict=$(fib_verdict $rc < $out)
+		result "fib/$t" "$verdict"
+		# ipv4_rt's ipv4_local_rt_cache works in the initial namespace
+		# (plain ip; "$test-ns", meant for its own namespace, is "-ns"):
+		# it leaves 10.0.0.1/32 on lo and, without VRF, a veth pair.
+		if [ "$t" = ipv4_rt ]; then
+			$IP link del veth-outside > /dev/null 2>&1
+			$IP link del veth-inside > /dev/null 2>&1
+			$IP addr del 10.0.0.1/32 dev lo > /dev/null 2>&1
+		fi
+	done
+	cd / || return
+}
+
 # ---------------------------------------------------------------- main
 
 case "${1:-}" in
@@ -468,5 +586,6 @@ sysctl_part
 notify_part
 uevent_part
 rtnetlink_part
+fib_part
 echo "=== DONE 0" >&3
 exit 0

@@ -8,8 +8,8 @@
 # programs and guest scripts, our selftests installed with the kselftest
 # runner (/netns-core/kselftest), and the upstream selftests `make check` runs.
 # PROFILE=1 adds perf (make profile); UPSTREAM=1 adds what make
-# upstream-selftests runs (guest/upstream.sh): rtnetlink.sh and the
-# helpers it sources, iproute2's bridge, uevent_filtering.
+# upstream-selftests runs (guest/upstream.sh): rtnetlink.sh, fib_tests.sh
+# and the helpers they source, iproute2's bridge, uevent_filtering.
 #
 # iproute2 lives at /usr/sbin/ip, ahead of busybox's directories in PATH.
 # The same goes for coreutils' test, [ and timeout.
@@ -89,11 +89,12 @@ install -m 0755 "$up/netns-name.sh" "$up/netns-sysctl.sh" "$up/lib.sh" \
 if [ -x "$bin/upstream/so_netns_cookie" ]; then
 	install -m 0755 "$bin/upstream/so_netns_cookie" "$stage/netns-core/upstream/"
 fi
-# make upstream-selftests: rtnetlink.sh sources lib.sh from its directory.
+# make upstream-selftests: rtnetlink.sh and fib_tests.sh source lib.sh
+# from their directory.
 if [ -n "${UPSTREAM:-}" ]; then
 	mkdir -p "$stage/netns-core/upstream/net" "$stage/netns-core/upstream/uevent"
-	install -m 0755 "$up/rtnetlink.sh" "$up/lib.sh" "$up/net_helper.sh" \
-		"$stage/netns-core/upstream/net/"
+	install -m 0755 "$up/rtnetlink.sh" "$up/fib_tests.sh" "$up/lib.sh" \
+		"$up/net_helper.sh" "$stage/netns-core/upstream/net/"
 	install -m 0755 "$bin/upstream/uevent_filtering" "$stage/netns-core/upstream/uevent/"
 fi
 

@@ -975,10 +975,10 @@ struct pernet_operations {
 };
 
 /*
- * A teardown holds RTNL for at most this many namespaces at a time,
- * however large its batch: the exit_rtnl stage runs chunk by chunk, and
- * exit_batch methods that take RTNL themselves do the same, so that a
- * namespace or a link created meanwhile waits for one chunk at most.
+ * A teardown makes others wait for RTNL for at most this many namespaces,
+ * however large its batch: the exit_rtnl stage runs chunk by chunk, and so
+ * do the exit_batch methods that take RTNL themselves, dropping it between
+ * two chunks when rtnl_contended() says somebody waits.
  */
 #define NET_EXIT_RTNL_CHUNK	64
 

@@ -1837,6 +1837,35 @@ static void netns_test_weak_late_many(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, nt_wait_freed());
 }
 
+/*
+ * A tracker that is not inside a struct sock: __netns_tracker_alloc()
+ * without a counted reference counts it, and reads nothing around it (an
+ * exact-size allocation, so that KASAN would catch a read of a socket
+ * field next to it).
+ */
+static void netns_test_weak_tracker_alone(struct kunit *test)
+{
+	netns_tracker *tracker;
+	struct net *net;
+	int base, held;
+
+	net = nt_net_new(test);
+	tracker = kunit_kzalloc(test, sizeof(*tracker) ?: 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tracker);
+	base = net_weak_count(net, NET_WEAK_SOCK);
+	held = atomic_read(&net->weak.held);
+
+	__netns_tracker_alloc(net, tracker, false, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_SOCK), base + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net->weak.held), held + 1);
+	__netns_tracker_free(net, tracker, false);
+	KUNIT_EXPECT_EQ(test, net_weak_count(net, NET_WEAK_SOCK), base);
+	KUNIT_EXPECT_EQ(test, atomic_read(&net->weak.held), held);
+
+	nt_net_kill(test, net);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(net->state), NET_STATE_EXITED);
+}
+
 /* A release without a hold warns once and leaves the count at zero. */
 static void netns_test_weak_underflow(struct kunit *test)
 {
@@ -3054,6 +3083,203 @@ out:
 	nt_block_disarm(saved);
 }
 
+/* ---- RTNL held one chunk of a batch at a time ---------------------------- */
+
+#define NT_CHUNK_NETS	(2 * NET_EXIT_RTNL_CHUNK + 5)
+#define NT_CHUNK_CALLS	(NT_CHUNK_NETS / NET_EXIT_RTNL_CHUNK + 2)
+
+/*
+ * What the exit_batch_rtnl and exit_batch methods of nt_chunk_ops saw of
+ * the namespaces in @nets, torn down as one batch (in the worker's order,
+ * which is not the order they were dropped in).
+ */
+static struct {
+	struct net	**nets;
+	unsigned int	calls;			/* exit_batch_rtnl calls */
+	unsigned int	sizes[NT_CHUNK_CALLS];	/* their list lengths */
+	unsigned int	seen;			/* namespaces they saw */
+	int		*seq;			/* @nets indexes, in that order */
+	bool		twice;			/* one seen twice */
+	bool		rtnl_held;		/* held in every call */
+	unsigned int	batch_size;		/* exit_batch's list */
+	bool		batch_in_order;		/* in exit_batch_rtnl's order */
+	struct task_struct *creator;		/* started by the first call */
+	struct completion created;
+	struct net	*fresh;			/* what it created */
+} nt_chunk;
+
+/* Index of @net in nt_chunk.nets, or -1. */
+static int nt_chunk_index(const struct net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < NT_CHUNK_NETS; i++)
+		if (nt_chunk.nets[i] == net)
+			return i;
+	return -1;
+}
+
+static int nt_chunk_create(void *data)
+{
+	struct net *net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+
+	WRITE_ONCE(nt_chunk.fresh, net);
+	complete(&nt_chunk.created);
+	while (!kthread_should_stop())
+		schedule_timeout_idle(HZ / 10);
+	return 0;
+}
+
+static void __net_exit nt_chunk_exit_batch_rtnl(struct list_head *net_list,
+						struct list_head *dev_kill_list)
+{
+	unsigned int n = 0;
+	struct net *net;
+
+	if (!nt_chunk.nets)
+		return;
+	list_for_each_entry(net, net_list, exit_list) {
+		int i = nt_chunk_index(net);
+
+		if (i < 0)
+			continue;
+		if (nt_chunk.seen >= NT_CHUNK_NETS) {
+			nt_chunk.twice = true;
+			continue;
+		}
+		nt_chunk.seq[nt_chunk.seen++] = i;
+		n++;
+	}
+	if (!n)
+		return;
+	if (!rtnl_is_locked())
+		nt_chunk.rtnl_held = false;
+	if (nt_chunk.calls < NT_CHUNK_CALLS)
+		nt_chunk.sizes[nt_chunk.calls] = n;
+	/* A namespace created while the batch is in its RTNL stage. */
+	if (!nt_chunk.calls++)
+		nt_chunk.creator = kthread_run(nt_chunk_create, NULL,
+					       "netns-kunit-chunk");
+}
+
+static void __net_exit nt_chunk_exit_batch(struct list_head *net_list)
+{
+	unsigned int n = 0;
+	struct net *net;
+
+	if (!nt_chunk.nets)
+		return;
+	list_for_each_entry(net, net_list, exit_list) {
+		int i = nt_chunk_index(net);
+
+		if (i < 0)
+			continue;
+		if (n >= nt_chunk.seen || nt_chunk.seq[n] != i)
+			nt_chunk.batch_in_order = false;
+		n++;
+	}
+	nt_chunk.batch_size += n;
+}
+
+static struct pernet_operations nt_chunk_ops = {
+	.exit_batch_rtnl = nt_chunk_exit_batch_rtnl,
+	.exit_batch = nt_chunk_exit_batch,
+};
+
+/*
+ * A batch of NT_CHUNK_NETS namespaces goes through its RTNL stage one
+ * chunk at a time: exit_batch_rtnl sees every namespace once, at most
+ * NET_EXIT_RTNL_CHUNK per call, always under RTNL; exit_batch then sees
+ * the whole batch, in the same order.  A namespace created during the
+ * RTNL stage is set up and torn down normally.
+ */
+static void netns_test_rtnl_chunks(struct kunit *test)
+{
+	unsigned int saved = READ_ONCE(netns_cleanup_watchdog_secs);
+	unsigned long deadline, *seen;
+	struct net *blocker, **nets;
+	bool dropped = false;
+	unsigned int i;
+	int *seq;
+
+	nets = kunit_kcalloc(test, NT_CHUNK_NETS, sizeof(*nets), GFP_KERNEL);
+	seq = kunit_kcalloc(test, NT_CHUNK_NETS, sizeof(*seq), GFP_KERNEL);
+	seen = kunit_kcalloc(test, BITS_TO_LONGS(NT_CHUNK_NETS), sizeof(*seen),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nets);
+	KUNIT_ASSERT_NOT_NULL(test, seq);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	memset(&nt_chunk, 0, sizeof(nt_chunk));
+	nt_chunk.seq = seq;
+	nt_chunk.rtnl_held = true;
+	nt_chunk.batch_in_order = true;
+	init_completion(&nt_chunk.created);
+	KUNIT_ASSERT_EQ(test, register_pernet_subsys(&nt_chunk_ops), 0);
+
+	for (i = 0; i < NT_CHUNK_NETS; i++) {
+		nets[i] = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+		if (IS_ERR(nets[i])) {
+			KUNIT_FAIL(test, "namespace %u: %ld", i, PTR_ERR(nets[i]));
+			nets[i] = NULL;
+			break;
+		}
+		net_passive_inc(nets[i]);
+	}
+
+	/* Hold the worker in a batch of its own while the others queue. */
+	blocker = nt_net_new(test);
+	nt_block_arm(test, blocker);
+	if (!nt_block_enter(test, blocker))
+		goto out;
+	WRITE_ONCE(nt_chunk.nets, nets);
+	for (i = 0; i < NT_CHUNK_NETS && nets[i]; i++)
+		put_net(nets[i]);
+	dropped = true;
+	complete_all(&nt_block.release);
+
+	deadline = jiffies + NT_TEARDOWN_TIMEOUT;
+	for (i = 0; i < NT_CHUNK_NETS && nets[i]; i++)
+		while (refcount_read(&nets[i]->passive) != 1 &&
+		       time_before(jiffies, deadline))
+			msleep(20);
+	KUNIT_EXPECT_TRUE(test, time_before(jiffies, deadline));
+
+	/* Each namespace exactly once. */
+	KUNIT_EXPECT_EQ(test, nt_chunk.seen, NT_CHUNK_NETS);
+	KUNIT_EXPECT_FALSE(test, nt_chunk.twice);
+	for (i = 0; i < nt_chunk.seen; i++)
+		KUNIT_EXPECT_FALSE(test, __test_and_set_bit(seq[i], seen));
+	KUNIT_EXPECT_TRUE(test, nt_chunk.rtnl_held);
+	KUNIT_EXPECT_EQ(test, nt_chunk.calls, NT_CHUNK_CALLS - 1);
+	for (i = 0; i < nt_chunk.calls && i < NT_CHUNK_CALLS; i++)
+		KUNIT_EXPECT_LE(test, nt_chunk.sizes[i], NET_EXIT_RTNL_CHUNK);
+	KUNIT_EXPECT_EQ(test, nt_chunk.batch_size, NT_CHUNK_NETS);
+	KUNIT_EXPECT_TRUE(test, nt_chunk.batch_in_order);
+
+	/* The namespace created meanwhile is whole, and dies normally. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(nt_chunk.creator));
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&nt_chunk.created,
+							    NT_TEARDOWN_TIMEOUT));
+	kthread_stop(nt_chunk.creator);
+	if (!IS_ERR_OR_NULL(nt_chunk.fresh)) {
+		KUNIT_EXPECT_TRUE(test, nt_on_list(nt_chunk.fresh));
+		KUNIT_EXPECT_NOT_NULL(test, nt_chunk.fresh->loopback_dev);
+		put_net(nt_chunk.fresh);
+	} else {
+		KUNIT_FAIL(test, "creation during the teardown failed: %ld",
+			   PTR_ERR(nt_chunk.fresh));
+	}
+out:
+	WRITE_ONCE(nt_chunk.nets, NULL);
+	for (i = 0; i < NT_CHUNK_NETS && nets[i]; i++) {
+		if (!dropped)
+			put_net(nets[i]);
+		net_passive_dec(nets[i]);
+	}
+	nt_block_disarm(saved);
+	unregister_pernet_subsys(&nt_chunk_ops);
+}
+
 static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_ordering),
 	KUNIT_CASE(netns_test_replay),
@@ -3069,6 +3295,7 @@ static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_weak_neigh_parms),
 	KUNIT_CASE_SLOW(netns_test_weak_grace),
 	KUNIT_CASE(netns_test_weak_late_many),
+	KUNIT_CASE(netns_test_weak_tracker_alone),
 	KUNIT_CASE(netns_test_weak_underflow),
 	KUNIT_CASE_SLOW(netns_test_cleanup_watchdog),
 	KUNIT_CASE_SLOW(netns_test_watchdog_set_late),
@@ -3077,6 +3304,7 @@ static struct kunit_case netns_core_test_cases[] = {
 	KUNIT_CASE(netns_test_generic_unpublished),
 	KUNIT_CASE(netns_test_nsid_create_failure),
 	KUNIT_CASE(netns_test_broadcast_unreachable),
+	KUNIT_CASE_SLOW(netns_test_rtnl_chunks),
 	{}
 };
 

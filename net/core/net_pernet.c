@@ -105,7 +105,10 @@ static int pernet_init_one(const struct pernet_operations *ops,
 	return err;
 }
 
-/* The RTNL stage for @nets, one chunk of a batch, under one RTNL hold. */
+/*
+ * The RTNL stage for @nets, one chunk of a batch: its exit_rtnl and
+ * exit_batch_rtnl methods, then the devices they queued.  RTNL held.
+ */
 static void pernet_stage_rtnl_chunk(const struct pernet_span *span,
 				    struct list_head *nets)
 {
@@ -113,8 +116,7 @@ static void pernet_stage_rtnl_chunk(const struct pernet_span *span,
 	LIST_HEAD(dev_kill_list);
 	struct net *net;
 
-	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_lock);
-	rtnl_lock();
+	ASSERT_RTNL();
 	list_for_each_entry(net, nets, exit_list) {
 		__rtnl_net_lock(net);
 		pernet_span_for_each(ops, span)
@@ -133,18 +135,16 @@ static void pernet_stage_rtnl_chunk(const struct pernet_span *span,
 		}
 	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, unregister_netdevice_many);
 	unregister_netdevice_many(&dev_kill_list);
-	/* Waits for the devices' last references: netdev_run_todo(). */
-	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_unlock);
-	rtnl_unlock();
 }
 
 /*
- * The RTNL stage of a batch, NET_EXIT_RTNL_CHUNK namespaces at a time:
- * RTNL is dropped between chunks, so that whoever waits for it (a new
- * namespace registering its loopback device, a link being created) waits
- * for one chunk, not for the whole batch.  The namespaces are dead and
- * unlisted, so nothing else can reach their devices meanwhile.  @nets
- * is restored, in order, before returning.
+ * The RTNL stage of a batch, NET_EXIT_RTNL_CHUNK namespaces at a time,
+ * under one RTNL section that lets waiters in between two chunks
+ * (rtnl_contended()): a new namespace registering its loopback device,
+ * or a link being created, waits for one chunk, not for the whole batch,
+ * and an uncontended teardown keeps one hold.  The namespaces are dead
+ * and unlisted, so nothing else can reach their devices while RTNL is
+ * dropped.  @nets is restored, in order, before returning.
  */
 static void pernet_stage_rtnl(const struct pernet_span *span,
 			      struct list_head *nets)
@@ -154,6 +154,8 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 	unsigned int n;
 	struct net *net;
 
+	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_lock);
+	rtnl_lock();
 	while (!list_empty(nets)) {
 		n = 0;
 		list_for_each_entry(net, nets, exit_list)
@@ -166,9 +168,18 @@ static void pernet_stage_rtnl(const struct pernet_span *span,
 
 		pernet_stage_rtnl_chunk(span, &chunk);
 		list_splice_tail_init(&chunk, &done);
-		cond_resched();
+		if (!list_empty(nets) && rtnl_contended()) {
+			netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_unlock);
+			rtnl_unlock();
+			cond_resched();
+			netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_lock);
+			rtnl_lock();
+		}
 	}
 	list_splice(&done, nets);
+	/* Waits for the devices' last references: netdev_run_todo(). */
+	netns_cleanup_step(NETNS_STAGE_EXIT_RTNL, rtnl_unlock);
+	rtnl_unlock();
 }
 
 /*
