@@ -33,7 +33,8 @@ GUEST_CFLAGS := -O2 -Wall -Wextra -static -D_GNU_SOURCE
 
 .PHONY: all run check shell deps src kernel-run kernel-test guest-bin \
 	compat kunitmod modules-compat modules-kunitmod bench bench-kernels \
-	profile upstream-selftests upstream-bin lint series series-check clean distclean
+	bench-without profile upstream-selftests upstream-bin lint series series-check \
+	clean distclean
 
 all: check
 
@@ -92,6 +93,38 @@ bench: bench-kernels $(BUILD)/initramfs.cpio.gz
 	@bash $(SELFTESTS)/bench/report.sh $(BENCH_FILES) > $(BENCH_DIR)/report.md
 	@bash $(SELFTESTS)/bench/report.sh --summary $(BENCH_FILES) | tee $(BENCH_DIR)/summary.md
 	@echo "make: every cell in $(BENCH_DIR)/report.md, headlines in $(BENCH_DIR)/summary.md"
+
+# make bench-without WITHOUT=NNNN[,NNNN]: what those patches/ files do on
+# their own. The series without them (scripts/without.sh, build/
+# linux-without) and the whole series, both with the bench config, are
+# booted BENCH_RUNS times each, alternately, with BENCH_CASES at BENCH_L;
+# the table, baseline "without", lands in build/bench-without/report.md.
+WITHOUT     ?=
+WITHOUT_DIR := $(BUILD)/bench-without
+WITHOUT_FILES = $(foreach k,without ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(WITHOUT_DIR)/$(k)-$(r).txt))
+
+bench-without: bench-kernels $(BUILD)/initramfs.cpio.gz
+	@test -n "$(WITHOUT)" || { echo "make: bench-without needs WITHOUT=NNNN[,NNNN]"; exit 2; }
+	@bash scripts/without.sh $(TREE) $(BUILD)/linux-without $(WITHOUT)
+	@bash scripts/kconfig.sh $(BUILD)/linux-without $(BUILD)/out-bench-without $(BENCH_CFG)
+	@echo "make: building the bench kernel without $(WITHOUT) in build/out-bench-without"
+	@$(MAKE) -s -C $(BUILD)/linux-without O=$(BUILD)/out-bench-without -j$(JOBS) bzImage
+	@mkdir -p $(WITHOUT_DIR)
+	@rm -f $(WITHOUT_DIR)/*.txt
+	@echo "without $(WITHOUT), cases $(BENCH_CASES), L $(BENCH_L), $(BENCH_RUNS) boots each" > $(WITHOUT_DIR)/what
+	@for run in $$(seq $(BENCH_RUNS)); do \
+		for k in without ours; do \
+			echo "make: bench-without run $$run/$(BENCH_RUNS) on $$k"; \
+			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C):--cases:$(BENCH_CASES)" \
+			bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
+				$(BUILD)/initramfs.cpio.gz bench $(WITHOUT_DIR)/log-$$k-$$run $(BENCH_TIMEOUT) || \
+				{ echo "make: bench-without run failed, see $(WITHOUT_DIR)/log-$$k-$$run"; exit 1; }; \
+			cp $(WITHOUT_DIR)/log-$$k-$$run/results.log $(WITHOUT_DIR)/$$k-$$run.txt; \
+		done; \
+	done
+	@bash $(SELFTESTS)/bench/report.sh $(WITHOUT_FILES) > $(WITHOUT_DIR)/report.md
+	@bash $(SELFTESTS)/bench/report.sh --summary $(WITHOUT_FILES) | tee $(WITHOUT_DIR)/summary.md
+	@echo "make: every cell in $(WITHOUT_DIR)/report.md"
 
 # make profile: both bench kernels under `perf record -a -g` in the guest,
 # one boot each, for the cases in PROFILE_CASES at PROFILE_L live

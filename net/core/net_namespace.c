@@ -175,16 +175,18 @@ static void net_all_add(struct net *net)
 	spin_unlock_irqrestore(&net_all_lock, flags);
 }
 
+#undef EM
+#undef EMe
+#define EM(a, b)	[a] = b,
+#define EMe(a, b)	[a] = b,
+
 const char * const netns_stage_names[NETNS_STAGES + 1] = {
-	[NETNS_STAGE_PRE_EXIT]		= "pre_exit",
-	[NETNS_STAGE_RCU_WAIT]		= "rcu_wait",
-	[NETNS_STAGE_EXIT_RTNL]		= "exit_rtnl",
-	[NETNS_STAGE_EXIT]		= "exit",
-	[NETNS_STAGE_EXIT_BATCH]	= "exit_batch",
-	[NETNS_STAGE_RCU_BARRIER]	= "rcu_barrier",
-	[NETNS_STAGE_FREE]		= "free",
-	[NETNS_STAGE_IDLE]		= "idle",
+	netns_cleanup_stages
+	[NETNS_STAGE_IDLE]	= "idle",
 };
+
+#undef EM
+#undef EMe
 
 static const char * const net_weak_class_names[NET_WEAK_CLASSES] = {
 	[NET_WEAK_SOCK]		= "kernel socket",
@@ -809,8 +811,7 @@ static void netns_cleanup_close_step(u64 now)
 	took = now - netns_cleanup.s.step_ns;
 	netns_cleanup.cur_ns[netns_cleanup.s.stage] += took;
 	if (netns_cleanup.s.fn)
-		trace_netns_ops_exit(netns_cleanup.s.fn,
-				     netns_stage_names[netns_cleanup.s.stage],
+		trace_netns_ops_exit(netns_cleanup.s.fn, netns_cleanup.s.stage,
 				     took, netns_cleanup.s.size);
 }
 
@@ -931,12 +932,17 @@ static void netns_cleanup_end(void)
  * netns_cleanup_snapshot() - take a snapshot of what the cleanup worker does
  * @snap: filled in, consistently
  *
- * Context: Any context.
+ * The worker writes with preemption disabled but interrupts enabled, so
+ * a reader that interrupted it on the same CPU would spin forever.
+ *
+ * Context: Task context (process or work item), not an interrupt or a
+ * softirq.  Does not sleep.
  */
 void netns_cleanup_snapshot(struct netns_cleanup_snap *snap)
 {
 	unsigned int seq;
 
+	DEBUG_NET_WARN_ON_ONCE(!in_task());
 	do {
 		seq = read_seqcount_begin(&netns_cleanup.seq);
 		*snap = netns_cleanup.s;
@@ -1288,9 +1294,10 @@ void __init net_ns_init(void)
 	/* init_net's key domain is static: this cannot fail. */
 	net_key_domain_init(&init_net);
 	net_preinit(&init_net, &init_user_ns);
-	net_all_add(&init_net);
+	/* Its nsid tables are ready before any walker of the list sees it. */
 	if (netns_nsids_init(&init_net))
 		panic("netns: cannot set up init_net nsids\n");
+	net_all_add(&init_net);
 
 	down_write(&pernet_ops_rwsem);
 	if (setup_net(&init_net))

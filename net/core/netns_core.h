@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
+#include <trace/events/netns.h>
 
 struct list_head;
 struct net;
@@ -21,25 +22,11 @@ struct net_generic;
 	DIV_ROUND_UP(sizeof(((struct net_generic *)NULL)->s), sizeof(void *))
 
 /* net_namespace.c */
+
 extern struct list_head net_all_list;
 extern spinlock_t net_all_lock;
 
-/*
- * Stages of a teardown batch, in order; exit and exit_batch methods
- * alternate, ops by ops.
- */
-enum netns_cleanup_stage {
-	NETNS_STAGE_PRE_EXIT,
-	NETNS_STAGE_RCU_WAIT,
-	NETNS_STAGE_EXIT_RTNL,
-	NETNS_STAGE_EXIT,
-	NETNS_STAGE_EXIT_BATCH,
-	NETNS_STAGE_RCU_BARRIER,
-	NETNS_STAGE_FREE,
-	NETNS_STAGES,
-	NETNS_STAGE_IDLE = NETNS_STAGES,
-};
-
+/* enum netns_cleanup_stage comes with the trace events that print it. */
 extern const char * const netns_stage_names[NETNS_STAGES + 1];
 
 /**

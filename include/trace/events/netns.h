@@ -9,11 +9,53 @@
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM netns
 
+#ifndef __NETNS_DECLARE_TRACE_ENUMS_ONCE_ONLY
+#define __NETNS_DECLARE_TRACE_ENUMS_ONCE_ONLY
+
+/*
+ * The stages of a teardown batch, in order, with the names that the
+ * events below, the debugfs view and the cleanup watchdog print.  Exit
+ * and exit_batch methods alternate, ops by ops, inside their stages.
+ */
+#define netns_cleanup_stages					\
+	EM(NETNS_STAGE_PRE_EXIT,	"pre_exit")		\
+	EM(NETNS_STAGE_RCU_WAIT,	"rcu_wait")		\
+	EM(NETNS_STAGE_EXIT_RTNL,	"exit_rtnl")		\
+	EM(NETNS_STAGE_EXIT,		"exit")			\
+	EM(NETNS_STAGE_EXIT_BATCH,	"exit_batch")		\
+	EM(NETNS_STAGE_RCU_BARRIER,	"rcu_barrier")		\
+	EMe(NETNS_STAGE_FREE,		"free")
+
+#undef EM
+#undef EMe
+#define EM(a, b)	a,
+#define EMe(a, b)	a,
+
+enum netns_cleanup_stage {
+	netns_cleanup_stages
+	NETNS_STAGES,
+	NETNS_STAGE_IDLE = NETNS_STAGES,
+};
+
+#endif /* __NETNS_DECLARE_TRACE_ENUMS_ONCE_ONLY */
+
 #if !defined(_TRACE_NETNS_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _TRACE_NETNS_H
 
 #include <linux/tracepoint.h>
 #include <net/net_namespace.h>
+
+#undef EM
+#undef EMe
+#define EM(a, b)	TRACE_DEFINE_ENUM(a);
+#define EMe(a, b)	TRACE_DEFINE_ENUM(a);
+
+netns_cleanup_stages
+
+#undef EM
+#undef EMe
+#define EM(a, b)	{ a, b },
+#define EMe(a, b)	{ a, b }
 
 TRACE_EVENT(netns_create_start,
 
@@ -148,7 +190,13 @@ TRACE_EVENT(netns_batch_start,
 	TP_printk("size=%u queued=%u", __entry->size, __entry->queued)
 );
 
-/* Durations per stage, in nanoseconds (enum netns_cleanup_stage order). */
+/*
+ * Durations per stage, in nanoseconds, indexed by enum
+ * netns_cleanup_stage.  The format names each stage: a new stage must be
+ * added to it, which the static_assert() enforces.
+ */
+static_assert(NETNS_STAGES == 7, "netns_batch_end: print every stage");
+
 TRACE_EVENT(netns_batch_end,
 
 	TP_PROTO(unsigned int size, const u64 *stage_ns),
@@ -157,7 +205,7 @@ TRACE_EVENT(netns_batch_end,
 
 	TP_STRUCT__entry(
 		__field(unsigned int, size)
-		__array(u64, ns, 7)
+		__array(u64, ns, NETNS_STAGES)
 	),
 
 	TP_fast_assign(
@@ -166,36 +214,42 @@ TRACE_EVENT(netns_batch_end,
 	),
 
 	TP_printk("size=%u pre_exit=%llu rcu_wait=%llu exit_rtnl=%llu exit=%llu exit_batch=%llu rcu_barrier=%llu free=%llu",
-		  __entry->size, __entry->ns[0], __entry->ns[1],
-		  __entry->ns[2], __entry->ns[3], __entry->ns[4],
-		  __entry->ns[5], __entry->ns[6])
+		  __entry->size,
+		  __entry->ns[NETNS_STAGE_PRE_EXIT],
+		  __entry->ns[NETNS_STAGE_RCU_WAIT],
+		  __entry->ns[NETNS_STAGE_EXIT_RTNL],
+		  __entry->ns[NETNS_STAGE_EXIT],
+		  __entry->ns[NETNS_STAGE_EXIT_BATCH],
+		  __entry->ns[NETNS_STAGE_RCU_BARRIER],
+		  __entry->ns[NETNS_STAGE_FREE])
 );
 
 /* One method of one pernet_operations, over a whole teardown batch. */
 TRACE_EVENT(netns_ops_exit,
 
-	TP_PROTO(const void *fn, const char *stage, u64 duration_ns,
-		 unsigned int size),
+	TP_PROTO(const void *fn, enum netns_cleanup_stage stage,
+		 u64 duration_ns, unsigned int size),
 
 	TP_ARGS(fn, stage, duration_ns, size),
 
 	TP_STRUCT__entry(
 		__field(const void *, fn)
-		__string(stage, stage)
+		__field(u8, stage)
 		__field(u64, duration_ns)
 		__field(unsigned int, size)
 	),
 
 	TP_fast_assign(
 		__entry->fn = fn;
-		__assign_str(stage);
+		__entry->stage = stage;
 		__entry->duration_ns = duration_ns;
 		__entry->size = size;
 	),
 
 	TP_printk("fn=%ps stage=%s duration_ns=%llu size=%u",
-		  __entry->fn, __get_str(stage), __entry->duration_ns,
-		  __entry->size)
+		  __entry->fn,
+		  __print_symbolic(__entry->stage, netns_cleanup_stages),
+		  __entry->duration_ns, __entry->size)
 );
 
 #endif /* _TRACE_NETNS_H */
