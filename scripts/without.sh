@@ -13,8 +13,17 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$1 dest=$2 nums=$3
 
+# Files a previous run reverted come back from TREE with their old
+# modification times, older than the objects built from the reverted
+# versions: give them a new one, so that Kbuild rebuilds them.
+stale=$(cat "$dest/.netns-core-without" 2>/dev/null || true)
 rm -rf "$dest"
 cp -al "$tree" "$dest"
+for f in $stale; do
+	cp --remove-destination "$tree/$f" "$dest/$f"
+	touch "$dest/$f"
+done
+: > "$dest/.netns-core-without"
 IFS=, read -r -a list <<< "$nums"
 # Revert in the opposite order of application (the recipe's order).
 order=$(grep -o '^patch: patches/[0-9]*' "$top/patches/recipe" | sed 's,.*/,,')
@@ -24,6 +33,7 @@ for n in $(echo "$order" | tac); do
 		p=$(ls "$top"/patches/"$n"-*.patch)
 		for f in $(grep '^+++ b/' "$p" | sed 's,^+++ b/,,'); do
 			cp --remove-destination "$tree/$f" "$dest/$f"
+			echo "$f" >> "$dest/.netns-core-without"
 		done
 		patch -R -s -p1 -d "$dest" < "$p"
 		echo "without.sh: reverted $(basename "$p")"

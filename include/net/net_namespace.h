@@ -41,6 +41,8 @@
 #include <net/netns/smc.h>
 #include <net/netns/bpf.h>
 #include <net/netns/mctp.h>
+#include <net/netns/nsid.h>
+#include <net/netns/weak.h>
 #include <net/net_trackers.h>
 #include <linux/ns_common.h>
 #include <linux/idr.h>
@@ -120,77 +122,6 @@ struct bpf_prog;
  * every other rule above is asserted with lockdep in the functions that
  * rely on it.
  */
-
-/**
- * struct netns_nsids - nsid bookkeeping of one namespace
- * @lock: serialises writers of @by_id, @by_peer and @closed
- * @by_id: nsid -> assignment, ids this namespace gives to its peers
- * @by_peer: peer's @key -> assignment, the reverse map of @by_id
- * @name_lock: protects @named_by and @closed
- * @named_by: assignments in other (or this) namespace naming this one
- * @key: small integer unique among allocated namespaces, index of
- *	@by_peer in the tables of namespaces that name this one
- * @closed: no new assignment may involve this namespace any more
- * @nr_ids: entries of @by_id; written under @lock
- * @nr_named: entries of @named_by; written under @name_lock
- *
- * The assignment objects are private to net/core/net_nsid.c.  The two
- * counts are read locklessly, as samples.
- */
-struct netns_nsids {
-	spinlock_t		lock;		/* owner side, see above */
-	struct xarray		by_id;
-	struct xarray		by_peer;
-	spinlock_t		name_lock;	/* peer side, see above */
-	struct hlist_head	named_by;
-	u32			key;
-	bool			closed;
-	unsigned int		nr_ids;
-	unsigned int		nr_named;
-};
-
-/**
- * enum net_weak_class - kinds of object that hold a weak reference
- * @NET_WEAK_SOCK: kernel sockets (sk_net_refcnt == 0), from sk_alloc() or
- *	sk_clone_lock() until __sk_destruct() or sk_net_refcnt_upgrade(),
- *	counted through __netns_tracker_alloc() without a counted reference
- * @NET_WEAK_DEV: net devices, from dev_net_set() until free_netdev()
- * @NET_WEAK_NEIGH_PARMS: neighbour parameters, from neigh_parms_alloc()
- *	until neigh_parms_release()
- * @NET_WEAK_OTHER: plain hold_net() callers
- * @NET_WEAK_CLASSES: number of classes
- */
-enum net_weak_class {
-	NET_WEAK_SOCK,
-	NET_WEAK_DEV,
-	NET_WEAK_NEIGH_PARMS,
-	NET_WEAK_OTHER,
-	NET_WEAK_CLASSES
-};
-
-/**
- * struct netns_weak - weak references to one namespace, per class
- * @count: live holders of each class; never below zero
- * @held: live holders of every class; each also holds a passive reference
- * @warned: a release without a hold was reported (bit per class), and
- *	%NET_WEAK_REPORTED once the namespace was reported as leaked
- * @linger_ns: ktime_get_ns() when the namespace started to linger
- * @linger_list: on the core's list of lingering or leaked namespaces
- *
- * Written when weak references are taken and dropped (hold_net_class(),
- * release_net_class() and their kernel socket forms) and when a teardown
- * finds some still held; read by debugfs.
- */
-struct netns_weak {
-	atomic_t		count[NET_WEAK_CLASSES];
-	atomic_t		held;
-	unsigned long		warned;
-	u64			linger_ns;
-	struct list_head	linger_list;
-};
-
-/* Bit of &netns_weak.warned: the leak report was printed. */
-#define NET_WEAK_REPORTED	NET_WEAK_CLASSES
 
 /**
  * enum net_state - where a namespace is in its life
@@ -552,7 +483,6 @@ static inline void net_passive_inc(struct net *net)
 	refcount_inc(&net->passive);
 }
 
-void net_weak_underflow(struct net *net, enum net_weak_class class);
 void net_weak_release(struct net *net, enum net_weak_class class);
 void net_weak_hold_sk(netns_tracker *tracker, struct net *net, gfp_t gfp);
 void net_weak_release_sk(netns_tracker *tracker, struct net *net);

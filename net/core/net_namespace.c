@@ -175,18 +175,16 @@ static void net_all_add(struct net *net)
 	spin_unlock_irqrestore(&net_all_lock, flags);
 }
 
-#undef EM
-#undef EMe
-#define EM(a, b)	[a] = b,
-#define EMe(a, b)	[a] = b,
-
 const char * const netns_stage_names[NETNS_STAGES + 1] = {
-	netns_cleanup_stages
-	[NETNS_STAGE_IDLE]	= "idle",
+	[NETNS_STAGE_PRE_EXIT]		= "pre_exit",
+	[NETNS_STAGE_RCU_WAIT]		= "rcu_wait",
+	[NETNS_STAGE_EXIT_RTNL]		= "exit_rtnl",
+	[NETNS_STAGE_EXIT]		= "exit",
+	[NETNS_STAGE_EXIT_BATCH]	= "exit_batch",
+	[NETNS_STAGE_RCU_BARRIER]	= "rcu_barrier",
+	[NETNS_STAGE_FREE]		= "free",
+	[NETNS_STAGE_IDLE]		= "idle",
 };
-
-#undef EM
-#undef EMe
 
 static const char * const net_weak_class_names[NET_WEAK_CLASSES] = {
 	[NET_WEAK_SOCK]		= "kernel socket",

@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
+#include <net/netns/weak.h>
 #include <trace/events/netns.h>
 
 struct list_head;
@@ -22,6 +23,10 @@ struct net_generic;
 	DIV_ROUND_UP(sizeof(((struct net_generic *)NULL)->s), sizeof(void *))
 
 /* net_namespace.c */
+
+/* Bit of &netns_weak.warned: the leak report was printed. */
+#define NET_WEAK_REPORTED	NET_WEAK_CLASSES
+void net_weak_underflow(struct net *net, enum net_weak_class class);
 
 extern struct list_head net_all_list;
 extern spinlock_t net_all_lock;

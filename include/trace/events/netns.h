@@ -13,26 +13,19 @@
 #define __NETNS_DECLARE_TRACE_ENUMS_ONCE_ONLY
 
 /*
- * The stages of a teardown batch, in order, with the names that the
- * events below, the debugfs view and the cleanup watchdog print.  Exit
- * and exit_batch methods alternate, ops by ops, inside their stages.
+ * The stages of a teardown batch, in order.  Exit and exit_batch methods
+ * alternate, ops by ops, inside their stages.  Their names are printed by
+ * netns_ops_exit below and, from netns_stage_names[], by the debugfs view
+ * and the cleanup watchdog.
  */
-#define netns_cleanup_stages					\
-	EM(NETNS_STAGE_PRE_EXIT,	"pre_exit")		\
-	EM(NETNS_STAGE_RCU_WAIT,	"rcu_wait")		\
-	EM(NETNS_STAGE_EXIT_RTNL,	"exit_rtnl")		\
-	EM(NETNS_STAGE_EXIT,		"exit")			\
-	EM(NETNS_STAGE_EXIT_BATCH,	"exit_batch")		\
-	EM(NETNS_STAGE_RCU_BARRIER,	"rcu_barrier")		\
-	EMe(NETNS_STAGE_FREE,		"free")
-
-#undef EM
-#undef EMe
-#define EM(a, b)	a,
-#define EMe(a, b)	a,
-
 enum netns_cleanup_stage {
-	netns_cleanup_stages
+	NETNS_STAGE_PRE_EXIT,
+	NETNS_STAGE_RCU_WAIT,
+	NETNS_STAGE_EXIT_RTNL,
+	NETNS_STAGE_EXIT,
+	NETNS_STAGE_EXIT_BATCH,
+	NETNS_STAGE_RCU_BARRIER,
+	NETNS_STAGE_FREE,
 	NETNS_STAGES,
 	NETNS_STAGE_IDLE = NETNS_STAGES,
 };
@@ -45,17 +38,13 @@ enum netns_cleanup_stage {
 #include <linux/tracepoint.h>
 #include <net/net_namespace.h>
 
-#undef EM
-#undef EMe
-#define EM(a, b)	TRACE_DEFINE_ENUM(a);
-#define EMe(a, b)	TRACE_DEFINE_ENUM(a);
-
-netns_cleanup_stages
-
-#undef EM
-#undef EMe
-#define EM(a, b)	{ a, b },
-#define EMe(a, b)	{ a, b }
+TRACE_DEFINE_ENUM(NETNS_STAGE_PRE_EXIT);
+TRACE_DEFINE_ENUM(NETNS_STAGE_RCU_WAIT);
+TRACE_DEFINE_ENUM(NETNS_STAGE_EXIT_RTNL);
+TRACE_DEFINE_ENUM(NETNS_STAGE_EXIT);
+TRACE_DEFINE_ENUM(NETNS_STAGE_EXIT_BATCH);
+TRACE_DEFINE_ENUM(NETNS_STAGE_RCU_BARRIER);
+TRACE_DEFINE_ENUM(NETNS_STAGE_FREE);
 
 TRACE_EVENT(netns_create_start,
 
@@ -248,7 +237,14 @@ TRACE_EVENT(netns_ops_exit,
 
 	TP_printk("fn=%ps stage=%s duration_ns=%llu size=%u",
 		  __entry->fn,
-		  __print_symbolic(__entry->stage, netns_cleanup_stages),
+		  __print_symbolic(__entry->stage,
+				   { NETNS_STAGE_PRE_EXIT, "pre_exit" },
+				   { NETNS_STAGE_RCU_WAIT, "rcu_wait" },
+				   { NETNS_STAGE_EXIT_RTNL, "exit_rtnl" },
+				   { NETNS_STAGE_EXIT, "exit" },
+				   { NETNS_STAGE_EXIT_BATCH, "exit_batch" },
+				   { NETNS_STAGE_RCU_BARRIER, "rcu_barrier" },
+				   { NETNS_STAGE_FREE, "free" }),
 		  __entry->duration_ns, __entry->size)
 );
 
