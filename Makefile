@@ -67,7 +67,7 @@ BENCH_CASES ?= all
 BENCH_MEM  ?= 8G
 BENCH_DIR  := $(BUILD)/bench
 BENCH_CFG  := configs/run.config configs/bench.config
-BENCH_FILES = $(foreach k,stock ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(BENCH_DIR)/$(k)-$(r).txt))
+export BENCH_RUNS BENCH_L BENCH_C BENCH_CASES BENCH_MEM BENCH_TIMEOUT
 
 bench-kernels: src
 	@bash scripts/kconfig.sh $(BUILD)/pristine $(BUILD)/out-bench-stock $(BENCH_CFG)
@@ -78,21 +78,7 @@ bench-kernels: src
 	@$(MAKE) -s -C $(TREE) O=$(BUILD)/out-bench-ours -j$(JOBS) bzImage
 
 bench: bench-kernels $(BUILD)/initramfs.cpio.gz
-	@mkdir -p $(BENCH_DIR)
-	@rm -f $(BENCH_DIR)/*.txt
-	@for run in $$(seq $(BENCH_RUNS)); do \
-		for k in stock ours; do \
-			echo "make: bench run $$run/$(BENCH_RUNS) on $$k"; \
-			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C):--cases:$(BENCH_CASES)" \
-			bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
-				$(BUILD)/initramfs.cpio.gz bench $(BENCH_DIR)/log-$$k-$$run $(BENCH_TIMEOUT) || \
-				{ echo "make: bench run failed, see $(BENCH_DIR)/log-$$k-$$run"; exit 1; }; \
-			cp $(BENCH_DIR)/log-$$k-$$run/results.log $(BENCH_DIR)/$$k-$$run.txt; \
-		done; \
-	done
-	@bash $(SELFTESTS)/bench/report.sh $(BENCH_FILES) > $(BENCH_DIR)/report.md
-	@bash $(SELFTESTS)/bench/report.sh --summary $(BENCH_FILES) | tee $(BENCH_DIR)/summary.md
-	@echo "make: every cell in $(BENCH_DIR)/report.md, headlines in $(BENCH_DIR)/summary.md"
+	@bash scripts/bench-boots.sh $(BENCH_DIR) bench stock ours
 
 # make bench-without WITHOUT=NNNN[,NNNN]: what those patches/ files do on
 # their own. The series without them (scripts/without.sh, build/
@@ -101,7 +87,6 @@ bench: bench-kernels $(BUILD)/initramfs.cpio.gz
 # the table, baseline "without", lands in build/bench-without/report.md.
 WITHOUT     ?=
 WITHOUT_DIR := $(BUILD)/bench-without
-WITHOUT_FILES = $(foreach k,without ours,$(foreach r,$(shell seq $(BENCH_RUNS)),$(k)=$(WITHOUT_DIR)/$(k)-$(r).txt))
 
 bench-without: bench-kernels $(BUILD)/initramfs.cpio.gz
 	@test -n "$(WITHOUT)" || { echo "make: bench-without needs WITHOUT=NNNN[,NNNN]"; exit 2; }
@@ -110,21 +95,8 @@ bench-without: bench-kernels $(BUILD)/initramfs.cpio.gz
 	@echo "make: building the bench kernel without $(WITHOUT) in build/out-bench-without"
 	@$(MAKE) -s -C $(BUILD)/linux-without O=$(BUILD)/out-bench-without -j$(JOBS) bzImage
 	@mkdir -p $(WITHOUT_DIR)
-	@rm -f $(WITHOUT_DIR)/*.txt
 	@echo "without $(WITHOUT), cases $(BENCH_CASES), L $(BENCH_L), $(BENCH_RUNS) boots each" > $(WITHOUT_DIR)/what
-	@for run in $$(seq $(BENCH_RUNS)); do \
-		for k in without ours; do \
-			echo "make: bench-without run $$run/$(BENCH_RUNS) on $$k"; \
-			QEMU_MEM=$(BENCH_MEM) KERNEL_CMDLINE_EXTRA="netns_core.bench=--label:$$k:-L:$(BENCH_L):-C:$(BENCH_C):--cases:$(BENCH_CASES)" \
-			bash scripts/boot.sh $(BUILD)/out-bench-$$k/arch/x86/boot/bzImage \
-				$(BUILD)/initramfs.cpio.gz bench $(WITHOUT_DIR)/log-$$k-$$run $(BENCH_TIMEOUT) || \
-				{ echo "make: bench-without run failed, see $(WITHOUT_DIR)/log-$$k-$$run"; exit 1; }; \
-			cp $(WITHOUT_DIR)/log-$$k-$$run/results.log $(WITHOUT_DIR)/$$k-$$run.txt; \
-		done; \
-	done
-	@bash $(SELFTESTS)/bench/report.sh $(WITHOUT_FILES) > $(WITHOUT_DIR)/report.md
-	@bash $(SELFTESTS)/bench/report.sh --summary $(WITHOUT_FILES) | tee $(WITHOUT_DIR)/summary.md
-	@echo "make: every cell in $(WITHOUT_DIR)/report.md"
+	@bash scripts/bench-boots.sh $(WITHOUT_DIR) bench-without without ours
 
 # make profile: both bench kernels under `perf record -a -g` in the guest,
 # one boot each, for the cases in PROFILE_CASES at PROFILE_L live

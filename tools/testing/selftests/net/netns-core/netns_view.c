@@ -589,8 +589,9 @@ TEST_F_TIMEOUT(view, trace_events_in_order, 60)
 		bool named = false;
 		size_t i;
 
-		for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-			named |= strstr(lines[ops], stages[i]) != NULL;
+		for (i = 0; i < ARRAY_SIZE(stages); i++)
+			if (strstr(lines[ops], stages[i]))
+				named = true;
 		EXPECT_TRUE(named) TH_LOG("%s", lines[ops]);
 	}
 	EXPECT_GT(nsc_trace_find(lines, n, batch, "netns_batch_end", NULL),
