@@ -305,9 +305,11 @@ series: src
 	@python3 scripts/series.py
 
 # make series-check: git am the series on a fresh baseline, build after
-# every patch (run.config) and at the end (test config), checkpatch every
-# patch, and compare the final tree with build/linux (scripts/series-check.sh).
-series-check: series
+# every patch (run.config) and boot each kernel that changed with a smoke
+# test (guest/smoke.sh), build the end with the test config, give every
+# patch's size, checkpatch every patch, and compare the final tree with
+# build/linux (scripts/series-check.sh).
+series-check: series $(BUILD)/initramfs.cpio.gz
 	@bash scripts/deps.sh ccache python3-ply python3-git
 	@bash scripts/series-check.sh 2>&1 | tee $(BUILD)/series-check.log; exit $${PIPESTATUS[0]}
 

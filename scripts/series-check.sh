@@ -7,7 +7,14 @@
 #     build/series-base.git; later runs reset it, so git only rewrites the
 #     files the series touched and the builds stay incremental).
 #  2. git am each patch, then build bzImage with configs/run.config in
-#     build/series-check/out-run: every step must build (bisectable).
+#     build/series-check/out-run: every step must build (bisectable). The
+#     build is reproducible (fixed KBUILD_BUILD_* stamps), so a patch that
+#     changes the kernel changes bzImage: that kernel is booted with
+#     guest/smoke.sh (namespaces, veth, nsids, a device moved, 208
+#     namespaces torn down and every struct net freed, a clean log).
+#     The size of every patch is listed, and a patch that changes the
+#     kernel may add at most SERIES_MAX_ADDED lines (600); pure file
+#     additions, tests and docs are exempt.
 #  3. Build the final tree with the test config as well (out-test).
 #  4. checkpatch --strict on every patch file: nothing may be reported
 #     except the documented exceptions (EXCEPTIONS below).
@@ -30,6 +37,12 @@ start=$(date +%s)
 export CCACHE_DIR=$top/build/ccache
 # Committer of the am'ed commits: local, not part of any patch.
 export GIT_COMMITTER_NAME=series-check GIT_COMMITTER_EMAIL=series-check@localhost
+# The same sources give the same bzImage: a changed image is a changed kernel.
+export KBUILD_BUILD_TIMESTAMP='2000-01-01 00:00:00 UTC' KBUILD_BUILD_VERSION=1 \
+	KBUILD_BUILD_USER=series-check KBUILD_BUILD_HOST=series-check
+max_added=${SERIES_MAX_ADDED:-600}
+initramfs=$top/build/initramfs.cpio.gz
+smoke_cmdline="slab_nomerge slub_debug=F,net_namespace"
 
 # checkpatch types accepted in one file only, as "TYPE,TYPE:path-prefix"
 # words: the exceptions make lint documents (the Makefile exports them).
@@ -66,8 +79,12 @@ git -C "$tree" fetch -q -f "$base_git" 'refs/tags/baseline:refs/tags/baseline' |
 git -C "$tree" checkout -q -f --detach baseline && git -C "$tree" clean -q -f -d -x ||
 	fail "resetting the tree to the baseline"
 
-# 2. Apply and build, patch by patch.
+# 2. Apply, build and (when the kernel changed) boot, patch by patch.
+[ -f "$initramfs" ] || fail "no $initramfs (make series-check builds it)"
 n=0
+boots=0
+over=
+last_image=
 total=$(echo "$patches" | wc -l)
 for p in $patches; do
 	n=$((n + 1))
@@ -76,8 +93,29 @@ for p in $patches; do
 		{ cat "$dir/am.log"; fail "git am $p"; }
 	build "$dir/out-run" "$dir/build-$n.log" "$top/configs/run.config" ||
 		{ tail -n 30 "$dir/build-$n.log"; fail "$p does not build (build/series-check/build-$n.log)"; }
-	echo "series-check: [$n/$total] $p: applied and built in $(( $(date +%s) - t0 )) s"
+	# Lines added and removed, and whether the patch only adds files.
+	read -r added removed < <(git -C "$tree" diff --numstat HEAD~1 HEAD |
+		awk '{ a += $1; d += $2 } END { print a + 0, d + 0 }')
+	only_new=$(git -C "$tree" diff --name-status HEAD~1 HEAD | awk '$1 != "A" { n++ } END { print n ? "no" : "yes" }')
+	image=$(sha256sum "$dir/out-run/arch/x86/boot/bzImage" | cut -c1-64)
+	what="+$added/-$removed"
+	if [ "$image" != "$last_image" ]; then
+		what="$what, kernel changed"
+		if [ "$added" -gt "$max_added" ] && [ "$only_new" = no ]; then
+			over="$over $p(+$added)"
+		fi
+		KERNEL_CMDLINE_EXTRA="$smoke_cmdline" bash "$top/scripts/boot.sh" \
+			"$dir/out-run/arch/x86/boot/bzImage" "$initramfs" smoke \
+			"$dir/smoke-$n" 900 > "$dir/smoke-$n.log" 2>&1 ||
+			{ cat "$dir/smoke-$n/results.log"; fail "$p: the smoke test fails (build/series-check/smoke-$n/)"; }
+		boots=$((boots + 1))
+		what="$what, smoke test passed"
+		last_image=$image
+	fi
+	echo "series-check: [$n/$total] $p: $what ($(( $(date +%s) - t0 )) s)"
 done
+[ -z "$over" ] || fail "patches that change the kernel and add more than $max_added lines:$over"
+echo "series-check: $boots kernels booted, each passed the smoke test; no patch that changes the kernel adds more than $max_added lines"
 
 # 3. The final tree, with the test config too.
 t0=$(date +%s)

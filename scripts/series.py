@@ -18,10 +18,13 @@ Commit dates are the date of the repository's HEAD commit, so the same
 sources give the same series.
 """
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(TOP, 'build')
@@ -48,7 +51,7 @@ def git(*args, env=None, inp=None, cwd=TOP):
 
 
 def parse_recipe():
-    """Return [(subject or None, [paths], body)] in recipe order."""
+    """Return [(subject or None, [paths], body, [revisions])] in recipe order."""
     stanzas = []
     cur = None
     in_files = False
@@ -57,12 +60,15 @@ def parse_recipe():
         if line.startswith('#'):
             continue
         if line.startswith('patch:'):
-            cur = [None, line.split(None, 1)[1].split(), []]
+            cur = [None, line.split(None, 1)[1].split(), [], []]
             stanzas.append(cur)
             in_files = False
         elif line.startswith('commit:'):
-            cur = [line.split(None, 1)[1].strip(), [], []]
+            cur = [line.split(None, 1)[1].strip(), [], [], []]
             stanzas.append(cur)
+            in_files = False
+        elif cur and cur[0] and line.startswith('revise:'):
+            cur[3] += line.split()[1:]
             in_files = False
         elif cur is None:
             if line.strip():
@@ -76,14 +82,26 @@ def parse_recipe():
             in_files = False
             cur[2].append(line)
     out = []
-    for subject, paths, body in stanzas:
+    for subject, paths, body, revs in stanzas:
         text = '\n'.join(body).strip('\n')
         if subject is None and text:
             die(f'recipe: text after "patch: {paths[0]}" (its message is the patch\'s own)')
         if subject and not text:
             die(f'recipe: "{subject}" has no message')
-        out.append((subject, paths, text))
+        out.append((subject, paths, text, revs))
     return out
+
+
+def revised_files(rev):
+    """Overlay paths a revision diff touches."""
+    files = set()
+    for line in open(os.path.join(TOP, rev), encoding='utf-8'):
+        m = re.match(r'(?:\+\+\+ b|--- a)/(\S+)', line)
+        if m:
+            files.add(m.group(1))
+    if not files:
+        die(f'{rev}: no file in it')
+    return files
 
 
 def patch_message(path):
@@ -120,12 +138,19 @@ def overlay_files():
 
 
 def expand(stanzas):
-    """Resolve every path to overlay files or one patch; check coverage."""
+    """Resolve every path to overlay files or one patch; check coverage.
+
+    A revision (patches/steps/*.diff) changes overlay files that an earlier
+    stanza named, or creates one: those files are committed, before it, in
+    the version the revision turns into the next one.
+    """
     overlay = overlay_files()
     listed = sorted(f for f in os.listdir(os.path.join(TOP, 'patches'))
                     if f.endswith('.patch'))
-    seen_files, seen_patches, result = set(), [], []
-    for subject, paths, body in stanzas:
+    steps_dir = os.path.join(TOP, 'patches', 'steps')
+    steps = sorted(f for f in os.listdir(steps_dir)) if os.path.isdir(steps_dir) else []
+    seen_files, seen_patches, seen_revs, result = set(), [], [], []
+    for subject, paths, body, revs in stanzas:
         items = []
         for p in paths:
             if p.startswith('patches/'):
@@ -142,6 +167,17 @@ def expand(stanzas):
                     die(f'recipe: {f} is named twice')
                 seen_files.add(f)
                 items.append(('file', f))
+        for r in revs:
+            if not r.startswith('patches/steps/') or not os.path.isfile(os.path.join(TOP, r)):
+                die(f'recipe: no revision {r} (revisions live in patches/steps/)')
+            if r in seen_revs:
+                die(f'recipe: {r} is named twice')
+            seen_revs.append(r)
+            for f in sorted(revised_files(r)):
+                if f not in overlay:
+                    die(f'{r}: {f} is no overlay file')
+                seen_files.add(f)
+            items.append(('revise', r))
         if subject is None:
             if len(items) != 1 or items[0][0] != 'patch':
                 die(f'recipe: "patch:" takes exactly one patches/ file: {paths}')
@@ -152,7 +188,33 @@ def expand(stanzas):
         die('recipe: overlay files in no commit: ' + ' '.join(missing))
     if sorted(os.path.basename(p) for p in seen_patches) != listed:
         die('recipe: patches/ files must be named exactly once each')
+    if sorted(os.path.basename(r) for r in seen_revs) != steps:
+        die('recipe: patches/steps/ files must be named exactly once each')
     return result
+
+
+def apply_diff(work, rev, reverse=False):
+    """Apply revision @rev to the files under @work, or undo it."""
+    args = ['git', 'apply'] + (['-R'] if reverse else []) + [os.path.join(TOP, rev)]
+    # Outside any repository, so that git apply works on plain files.
+    env = {k: v for k, v in os.environ.items() if not k.startswith('GIT_')}
+    res = subprocess.run(args, cwd=work, capture_output=True, text=True, env=env)
+    if res.returncode:
+        how = 'undo' if reverse else 'apply'
+        die(f'cannot {how} {rev} (does it still match the overlay?): {res.stderr.strip()}')
+
+
+def early_versions(commits):
+    """A work directory holding every revised file as the first stanza sees it."""
+    work = tempfile.mkdtemp(prefix='netns-series-')
+    atexit.register(shutil.rmtree, work, True)
+    revs = [path for _, items, _ in commits for kind, path in items if kind == 'revise']
+    for f in sorted(set().union(*(revised_files(r) for r in revs)) if revs else ()):
+        os.makedirs(os.path.join(work, os.path.dirname(f)), exist_ok=True)
+        shutil.copy(os.path.join(TOP, f), os.path.join(work, f))
+    for r in reversed(revs):
+        apply_diff(work, r, reverse=True)
+    return work
 
 
 def identity():
@@ -238,7 +300,7 @@ def cover_letter(path):
 def main():
     stanzas = parse_recipe()
     if sys.argv[1:] == ['--order']:
-        for _, paths, _ in stanzas:
+        for _, paths, _, _ in stanzas:
             for p in paths:
                 if p.startswith('patches/'):
                     print(os.path.basename(p))
@@ -254,19 +316,50 @@ def main():
     index = os.path.join(BUILD, 'series-index')
     env = dict(who, GIT_INDEX_FILE=index)
     git('read-tree', base, env=env)
+    work = early_versions(commits)
+    revised = set()
+    for _, items, _ in commits:
+        for kind, path in items:
+            if kind == 'revise':
+                revised |= revised_files(path)
+    committed = set()
+
+    def add(path, full):
+        mode = '100755' if os.access(full, os.X_OK) else '100644'
+        blob = git('hash-object', '-w', full)
+        git('update-index', '--add', '--cacheinfo', f'{mode},{blob},{path}', env=env)
+        committed.add(path)
+
     parent = base
     for subject, items, body in commits:
         for kind, path in items:
             if kind == 'patch':
                 git('apply', '--cached', os.path.join(TOP, path), env=env)
-                continue
-            full = os.path.join(TOP, path)
-            mode = '100755' if os.access(full, os.X_OK) else '100644'
-            blob = git('hash-object', '-w', full)
-            git('update-index', '--add', '--cacheinfo', f'{mode},{blob},{path}', env=env)
+            elif kind == 'file':
+                early = os.path.join(work, path)
+                if path in revised and not os.path.exists(early):
+                    die(f'{path} is named before the revision that creates it')
+                add(path, early if path in revised else os.path.join(TOP, path))
+            else:
+                for f in sorted(revised_files(path)):
+                    if os.path.exists(os.path.join(work, f)) and f not in committed:
+                        die(f'{path} revises {f} before a stanza names it')
+                apply_diff(work, path)
+                for f in sorted(revised_files(path)):
+                    if os.path.exists(os.path.join(work, f)):
+                        add(f, os.path.join(work, f))
+                    else:
+                        git('update-index', '--force-remove', f, env=env)
         tree = git('write-tree', env=env)
         msg = f'{subject}\n\n{body}\n\nSigned-off-by: {name} <{email}>\n'
         parent = git('commit-tree', tree, '-p', parent, '-F', '-', env=who, inp=msg)
+    # Every revision applied: the work files are the overlay again.
+    for root, _, names in os.walk(work):
+        for n in names:
+            f = os.path.relpath(os.path.join(root, n), work)
+            with open(os.path.join(root, n), 'rb') as a, open(os.path.join(TOP, f), 'rb') as b:
+                if a.read() != b.read():
+                    die(f'{f}: the revisions do not end at the overlay file')
     os.remove(index)
     git('update-ref', 'refs/heads/series', parent)
     subprocess.run(['rm', '-rf', OUT], check=True)
