@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write the netns-core patch series (make series).
 
-  series.py [--order]
+  series.py [--order | --export DIR | --import DIR]
 
 Reads patches/recipe, commits its stanzas one by one on top of a git
 baseline of build/pristine (build/series-base.git, made once per kernel
@@ -11,6 +11,13 @@ to build/series/.  No work tree is checked out: overlay files are hashed
 into a private index and patches/ files applied to it (git apply --cached).
 
 --order only prints the patches/ files in recipe order (for prepare-src.sh).
+
+Revisions (patches/steps/*.diff, "revise:" in the recipe) let an overlay
+file grow over several commits.  To change a revised file, --export DIR
+writes every version of the revised files, DIR/0 (before the first
+revision) to DIR/N (after the last, the overlay); edit the versions that
+hold the code to change, then --import DIR writes each revision anew as
+the diff of two consecutive versions and DIR/N back to the overlay.
 
 The author and Signed-off-by come from SERIES_AUTHOR ("Name <email>") or
 from git config user.name and user.email; with neither, nothing is written.
@@ -217,6 +224,60 @@ def early_versions(commits):
     return work
 
 
+def export_versions(revs, out):
+    """Write DIR/0 .. DIR/N: the revised files before and after each revision."""
+    if os.path.exists(out):
+        die(f'{out} exists')
+    work = early_versions([(None, [('revise', r) for r in revs], None)])
+    for i in range(len(revs) + 1):
+        if i:
+            apply_diff(work, revs[i - 1])
+        shutil.copytree(work, os.path.join(out, str(i)))
+    for i, r in enumerate(revs, 1):
+        print(f'{out}/{i - 1} -> {out}/{i}: {r}')
+
+
+def version_diff(old, new, files):
+    """Unified diff, a/ and b/ paths, from tree @old to tree @new."""
+    out = []
+    for f in sorted(files):
+        a, b = os.path.join(old, f), os.path.join(new, f)
+        if not os.path.exists(a) and not os.path.exists(b):
+            continue
+        res = subprocess.run(['diff', '-u',
+                              '--label', f'a/{f}' if os.path.exists(a) else '/dev/null',
+                              '--label', f'b/{f}' if os.path.exists(b) else '/dev/null',
+                              a if os.path.exists(a) else '/dev/null',
+                              b if os.path.exists(b) else '/dev/null'],
+                             capture_output=True, text=True)
+        if res.returncode > 1:
+            die(f'diff {f}: {res.stderr.strip()}')
+        out.append(res.stdout)
+    return ''.join(out)
+
+
+def import_versions(revs, src):
+    """Write each revision as the diff of two versions, and the last to the overlay."""
+    files = set()
+    for i in range(len(revs) + 1):
+        d = os.path.join(src, str(i))
+        if not os.path.isdir(d):
+            die(f'no {d} (run --export first)')
+        for root, _, names in os.walk(d):
+            files |= {os.path.relpath(os.path.join(root, n), d) for n in names}
+    for i, r in enumerate(revs, 1):
+        text = version_diff(os.path.join(src, str(i - 1)), os.path.join(src, str(i)), files)
+        if not text:
+            die(f'{r}: versions {i - 1} and {i} are the same')
+        with open(os.path.join(TOP, r), 'w', encoding='utf-8') as f:
+            f.write(text)
+    last = os.path.join(src, str(len(revs)))
+    for f in sorted(files):
+        if os.path.exists(os.path.join(last, f)):
+            shutil.copy(os.path.join(last, f), os.path.join(TOP, f))
+    print(f'series: {len(revs)} revisions written, {src}/{len(revs)} is the overlay')
+
+
 def identity():
     ident = os.environ.get('SERIES_AUTHOR', '').strip()
     if ident:
@@ -304,6 +365,13 @@ def main():
             for p in paths:
                 if p.startswith('patches/'):
                     print(os.path.basename(p))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] in ('--export', '--import'):
+        revs = [r for _, _, _, rs in stanzas for r in rs]
+        if sys.argv[1] == '--export':
+            export_versions(revs, sys.argv[2])
+        else:
+            import_versions(revs, sys.argv[2])
         return
     commits = expand(stanzas)
     name, email = identity()
