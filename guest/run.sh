@@ -18,15 +18,8 @@ check() {
 	fi
 }
 links() { $IP -n "$1" -br link | awk '{ print $1 }' | sed 's/@.*//' | tr '\n' ' '; }
-# Poll a condition for up to 30 s: namespace teardown is asynchronous.
-eventually() {
-	local i
-	for i in $(seq 300); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# eventually: poll a condition, namespace teardown is asynchronous.
+. /netns-core/common.sh
 
 echo "netns-core demo on $(uname -r)"
 

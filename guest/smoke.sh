@@ -19,15 +19,10 @@ fail() {
 	exit 1
 }
 slab() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo; }
-# Poll a condition for up to 60 s: teardown and the final free are deferred.
-eventually() {
-	local i
-	for i in $(seq 600); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# eventually: poll a condition for up to 60 s; teardown and the final free
+# are deferred.
+. /netns-core/common.sh
+EVENTUALLY_SECS=60
 # 6.12 frees a batch's structures when the next batch starts, the new core
 # a second after its own: start one more teardown at each look, and allow
 # the last one.
