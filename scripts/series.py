@@ -211,24 +211,25 @@ def apply_diff(work, rev, reverse=False):
         die(f'cannot {how} {rev} (does it still match the overlay?): {res.stderr.strip()}')
 
 
-def early_versions(commits):
-    """A work directory holding every revised file as the first stanza sees it."""
+def early_versions(revs):
+    """A work directory holding every file @revs touch as the first stanza
+    sees it, and the set of those files."""
     work = tempfile.mkdtemp(prefix='netns-series-')
     atexit.register(shutil.rmtree, work, True)
-    revs = [path for _, items, _ in commits for kind, path in items if kind == 'revise']
-    for f in sorted(set().union(*(revised_files(r) for r in revs)) if revs else ()):
+    revised = set().union(*(revised_files(r) for r in revs))
+    for f in sorted(revised):
         os.makedirs(os.path.join(work, os.path.dirname(f)), exist_ok=True)
         shutil.copy(os.path.join(TOP, f), os.path.join(work, f))
     for r in reversed(revs):
         apply_diff(work, r, reverse=True)
-    return work
+    return work, revised
 
 
 def export_versions(revs, out):
     """Write DIR/0 .. DIR/N: the revised files before and after each revision."""
     if os.path.exists(out):
         die(f'{out} exists')
-    work = early_versions([(None, [('revise', r) for r in revs], None)])
+    work, _ = early_versions(revs)
     for i in range(len(revs) + 1):
         if i:
             apply_diff(work, revs[i - 1])
@@ -384,12 +385,8 @@ def main():
     index = os.path.join(BUILD, 'series-index')
     env = dict(who, GIT_INDEX_FILE=index)
     git('read-tree', base, env=env)
-    work = early_versions(commits)
-    revised = set()
-    for _, items, _ in commits:
-        for kind, path in items:
-            if kind == 'revise':
-                revised |= revised_files(path)
+    work, revised = early_versions([path for _, items, _ in commits
+                                    for kind, path in items if kind == 'revise'])
     committed = set()
 
     def add(path, full):
